@@ -1,0 +1,39 @@
+# Kith's menu. Everything installs into .venv from the project's own files.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+KITH := $(VENV)/bin/kith
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint bench serve clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Kith needs Python 3.11 ($(PYTHON) not found); set PYTHON=..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(KITH) demo
+
+test: $(STAMP)
+	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m mypy
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m ruff format --check src tests benchmarks
+	$(PY) -m mypy
+
+bench: $(STAMP)
+	$(PY) benchmarks/ingest.py
+
+serve: $(STAMP)
+	$(KITH) serve
+
+clean:
+	rm -rf $(VENV) kith.db kith.db-* demo-data test-artifacts
