@@ -206,7 +206,7 @@ def iter_json_documents(data: bytes, source: str) -> Iterator[tuple[bytes, Any |
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ParseError(
-            f"{source}: not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
+            f"{source}: not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); "
             "save the file as UTF-8 and ingest it again"
         ) from exc
     if not text.strip():
@@ -227,8 +227,9 @@ def iter_json_documents(data: bytes, source: str) -> Iterator[tuple[bytes, Any |
         try:
             yield line.encode(), json.loads(line)
         except json.JSONDecodeError as exc:
-            yield line.encode(), Rejected(
-                f"{source} line {number}: not valid JSON ({exc.msg} at column {exc.colno})", line.encode()
+            yield (
+                line.encode(),
+                Rejected(f"{source} line {number}: not valid JSON ({exc.msg} at column {exc.colno})", line.encode()),
             )
 
 

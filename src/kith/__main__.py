@@ -1,0 +1,5 @@
+"""``python -m kith`` runs the CLI."""
+
+from kith.cli import main
+
+main()

@@ -1,0 +1,256 @@
+"""The ``kith`` command line (Typer + Rich).
+
+Every command reads the database from ``KITH_DATABASE_URL`` (default ``sqlite:///kith.db``). Users get
+one-line errors with a hint and a non-zero exit code, never a traceback: ``main`` maps the errors a
+user can cause (bad path, unknown channel, unreachable database...) to messages.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
+
+from kith.channels.registry import BUILTIN, get_parser
+from kith.config import get_settings
+from kith.db import make_engine
+from kith.pipeline.ingest import InputError, ingest
+from kith.pipeline.raw_store import StoreCounts
+from kith.pipeline.runner import RunReport, pending_count, run_pending
+from kith.schema import upgrade
+
+app = typer.Typer(
+    help="Kith — a Social CRM: listen to every channel, know each customer, answer from one place.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+quarantine_app = typer.Typer(help="Inputs Kith could not understand: list, inspect, replay.", no_args_is_help=True)
+app.add_typer(quarantine_app, name="quarantine")
+console = Console()
+err = Console(stderr=True)
+
+
+class UserError(Exception):
+    """An error the user can fix; printed as one line."""
+
+
+def engine() -> Engine:
+    """The configured database, migrated to the latest schema (idempotent, cheap when current)."""
+    db = make_engine(get_settings().database_url)
+    upgrade(db)
+    return db
+
+
+def counts_line(counts: StoreCounts) -> str:
+    return f"{counts.new} new, {counts.duplicate} duplicate, {counts.quarantined} quarantined"
+
+
+@app.command()
+def init() -> None:
+    """Create the database (or upgrade it to the latest schema)."""
+    url = get_settings().database_url
+    engine()
+    console.print(f"Database ready: {make_engine(url).url.render_as_string(hide_password=True)}")
+
+
+@app.command("ingest")
+def ingest_command(
+    channel: Annotated[str, typer.Argument(help=f"One of: {', '.join(BUILTIN)}.")],
+    source: Annotated[str, typer.Argument(help="A file, a directory (read recursively) or - for stdin.")],
+) -> None:
+    """Import API response bodies, feeds, e-mails or CSV files into the raw store."""
+    try:
+        get_parser(channel)
+    except KeyError as exc:
+        raise UserError(exc.args[0]) from exc
+    db = engine()
+
+    def report(name: str, counts: StoreCounts) -> None:
+        console.print(f"[dim]{name}[/]: {counts_line(counts)}")
+
+    total = ingest(db, channel, source, on_file=report)
+    console.print(f"[bold]{channel}[/]: {counts_line(total)}")
+    if total.quarantined:
+        console.print("See why with [bold]kith quarantine list[/].")
+
+
+def run_with_progress(db: Engine, label: str = "Normalising") -> RunReport:
+    total = pending_count(db)
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        task = progress.add_task(label, total=total)
+        return run_pending(db, batch_size=get_settings().batch_size, on_batch=lambda n: progress.advance(task, n))
+
+
+@app.command()
+def run() -> None:
+    """Process pending raw items into identities, conversations and interactions."""
+    report = run_with_progress(engine())
+    console.print(f"{report.processed} processed, {report.quarantined} quarantined")
+    for reason in report.reasons[:10]:
+        console.print(f"  [yellow]quarantined[/] {reason}")
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
+    """Row counts per table and per channel."""
+    from kith.stats import collect
+
+    data = collect(engine())
+    if as_json:
+        sys.stdout.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
+        return
+    tables = Table("table", "rows", title="Tables")
+    for name, count in data["tables"].items():
+        tables.add_row(name, str(count))
+    console.print(tables)
+    channels = Table("channel", "interactions", "identities", "conversations", "quarantined", title="Channels")
+    for name, c in data["channels"].items():
+        channels.add_row(
+            name, str(c["interactions"]), str(c["identities"]), str(c["conversations"]), str(c["raw_quarantined"])
+        )
+    console.print(channels)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (KITH_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (KITH_PORT).")] = None,
+) -> None:
+    """Serve the web app."""
+    import uvicorn
+
+    from kith.web.app import create_app
+
+    settings = get_settings()
+    application = create_app(engine())
+    bind_host, bind_port = host or settings.host, port or settings.port
+    console.print(f"Kith is serving at [bold]http://{bind_host}:{bind_port}[/]  (Ctrl+C to stop)")
+    uvicorn.run(application, host=bind_host, port=bind_port, log_level="warning")
+
+
+@app.command()
+def demo(
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web app afterwards.")] = True,
+    seed: Annotated[int, typer.Option(help="Seed of the generated story (same seed, same data).")] = 2026,
+) -> None:
+    """Generate the sample company's data in each network's format, import it, process it, serve it."""
+    from kith.demo.generate import generate
+
+    settings = get_settings()
+    db = engine()
+    console.print(f"Generating demo data (seed {seed}) in {settings.demo_dir}/ ...")
+    written = generate(settings.demo_dir, seed=seed)
+    for channel in BUILTIN:
+        if channel in written:
+            total = ingest(db, channel, str(settings.demo_dir / channel))
+            console.print(f"  {channel:10} {counts_line(total)}")
+    report = run_with_progress(db)
+    console.print(f"{report.processed} processed, {report.quarantined} quarantined")
+    if serve_after:
+        serve(None, None)
+
+
+@quarantine_app.command("list")
+def quarantine_list() -> None:
+    """List quarantined inputs with the reason."""
+    from kith.pipeline.quarantine import list_quarantine
+
+    entries = list_quarantine(engine())
+    if not entries:
+        console.print("The quarantine is empty.")
+        return
+    table = Table("id", "channel", "source", "reason", title=f"{len(entries)} quarantined")
+    for e in entries:
+        table.add_row(e.id, e.channel, e.source or "", e.reason)
+    console.print(table)
+
+
+@quarantine_app.command("show")
+def quarantine_show(item_id: Annotated[str, typer.Argument(help="Id from `kith quarantine list`.")]) -> None:
+    """Show one quarantined input: reason and content."""
+    from kith.pipeline.quarantine import show
+
+    found = show(engine(), item_id)
+    if found is None:
+        raise UserError(f"no quarantined item with id {item_id}; see `kith quarantine list`")
+    entry, payload = found
+    console.print(f"id: {entry.id}\nchannel: {entry.channel}\nsource: {entry.source}\nreason: {entry.reason}")
+    console.print(f"received: {entry.received_at.isoformat()}\nsize: {entry.size} bytes\n")
+    sys.stdout.write(payload[:20000].decode("utf-8", errors="backslashreplace") + "\n")
+
+
+@quarantine_app.command("replay")
+def quarantine_replay(
+    item_ids: Annotated[list[str] | None, typer.Argument(help="Ids to replay; none with --all.")] = None,
+    replay_all: Annotated[bool, typer.Option("--all", help="Replay every quarantined item.")] = False,
+    payload_file: Annotated[
+        Path | None, typer.Option("--payload", help="Corrected content replacing the stored one (one id).")
+    ] = None,
+) -> None:
+    """Try quarantined inputs again (after a fix), optionally with corrected content."""
+    from kith.pipeline.quarantine import replay
+
+    if not item_ids and not replay_all:
+        raise UserError("name the ids to replay, or pass --all")
+    payload = None
+    if payload_file is not None:
+        if not item_ids or len(item_ids) != 1:
+            raise UserError("--payload replaces the content of exactly one quarantined item")
+        try:
+            payload = payload_file.read_bytes()
+        except OSError as exc:
+            raise UserError(f"{payload_file}: cannot read ({exc.strerror})") from exc
+    result = replay(engine(), None if replay_all else list(item_ids or []), payload)
+    if result.replayed == 0:
+        raise UserError("nothing to replay: no quarantined item with those ids")
+    console.print(
+        f"{result.replayed} replayed: {counts_line(result.ingested)} raw; "
+        f"{result.run.processed} processed, {len(result.still_quarantined)} still quarantined"
+    )
+    for e in result.still_quarantined:
+        console.print(f"  [yellow]{e.id}[/] {e.reason}")
+
+
+def main() -> None:
+    """Entry point: run the app, turning user-caused errors into one line on stderr."""
+    try:
+        app()
+    except (UserError, InputError) as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        sys.exit(2)
+    except OperationalError as exc:
+        err.print(
+            f"[red]error:[/] cannot use the database ({str(exc.orig).strip().splitlines()[0]}); "
+            "check KITH_DATABASE_URL and that the server is running",
+            highlight=False,
+        )
+        sys.exit(2)
+    except ProgrammingError as exc:
+        err.print(f"[red]error:[/] database error: {str(exc.orig).strip().splitlines()[0]}", highlight=False)
+        sys.exit(2)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        err.print(
+            f"[red]error:[/] KITH_DATABASE_URL is not a usable database URL ({exc}); "
+            "use e.g. sqlite:///kith.db or postgresql://user@host:5432/kith",
+            highlight=False,
+        )
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)

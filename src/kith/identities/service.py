@@ -1,0 +1,140 @@
+"""Identity operations: record what each individual's handle/address tells about itself.
+
+``record_identities`` merges what a batch says about identities into what is stored: a new non-empty
+value wins, an absent one never erases a known value (an order row that names only a customer number
+must not blank the customer's name). Identities are never merged with each other here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kith.channels.base import IdentityRecord
+from kith.db import new_public_id, upsert, utcnow
+from kith.identities.models import Identity
+
+_SCALARS = ("handle", "display_name", "profile_url", "email", "phone")
+CHUNK = 500
+
+
+def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def record_identities(
+    session: Session,
+    channel_id: int,
+    sightings: Iterable[tuple[IdentityRecord, datetime | None]],
+) -> dict[str, int]:
+    """Upsert identities seen in a batch (record + when it was seen); return external_id → row id."""
+    merged: dict[str, dict[str, Any]] = {}
+    for record, seen_at in sightings:
+        row = merged.get(record.external_id)
+        if row is None:
+            row = merged[record.external_id] = {
+                "external_id": record.external_id,
+                "visibility": str(record.visibility),
+                "basis": str(record.basis),
+                "attributes": {},
+                "first_seen": seen_at,
+                "last_seen": seen_at,
+            }
+        _merge_into(row, _record_values(record), seen_at)
+    if not merged:
+        return {}
+
+    keys = sorted(merged)
+    existing: dict[str, Any] = {}
+    columns = [getattr(Identity, name) for name in (*_SCALARS, "attributes", "first_seen", "last_seen")]
+    for part in chunks(keys):
+        for stored_row in session.execute(
+            select(Identity.external_id, Identity.visibility, Identity.basis, *columns).where(
+                Identity.channel_id == channel_id, Identity.external_id.in_(part)
+            )
+        ):
+            existing[stored_row.external_id] = stored_row
+
+    now = utcnow()
+    rows = []
+    for key in keys:
+        row = merged[key]
+        stored = existing.get(key)
+        if stored is not None:
+            base = {name: getattr(stored, name) for name in _SCALARS}
+            base["attributes"] = dict(stored.attributes or {})
+            _merge_into(base, row, None)
+            row = {**row, **base}
+            row["first_seen"] = _min_time(stored.first_seen, row["first_seen"])
+            row["last_seen"] = _max_time(stored.last_seen, row["last_seen"])
+            row["visibility"], row["basis"] = stored.visibility, stored.basis
+        rows.append(
+            {
+                **{name: row.get(name) for name in _SCALARS},
+                "external_id": key,
+                "channel_id": channel_id,
+                "public_id": new_public_id(),
+                "attributes": row["attributes"],
+                "visibility": row["visibility"],
+                "basis": row["basis"],
+                "consent_state": "unknown",
+                "first_seen": row["first_seen"],
+                "last_seen": row["last_seen"],
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    upsert(
+        session,
+        Identity.__table__,
+        rows,
+        keys=["channel_id", "external_id"],
+        update=[*_SCALARS, "attributes", "first_seen", "last_seen", "updated_at"],
+    )
+    return identity_ids(session, channel_id, keys)
+
+
+def identity_ids(session: Session, channel_id: int, keys: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for part in chunks(list(keys)):
+        found.update(
+            session.execute(
+                select(Identity.external_id, Identity.id).where(
+                    Identity.channel_id == channel_id, Identity.external_id.in_(part)
+                )
+            ).all()
+        )
+    return found
+
+
+def _record_values(record: IdentityRecord) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(record, name) for name in _SCALARS}
+    values["attributes"] = dict(record.attributes)
+    return values
+
+
+def _merge_into(target: dict[str, Any], new: dict[str, Any], seen_at: datetime | None) -> None:
+    for name in _SCALARS:
+        value = new.get(name)
+        if value not in (None, ""):
+            target[name] = value
+        else:
+            target.setdefault(name, None)
+    attributes = new.get("attributes") or {}
+    target["attributes"] = {**(target.get("attributes") or {}), **attributes}
+    if seen_at is not None:
+        target["first_seen"] = _min_time(target.get("first_seen"), seen_at)
+        target["last_seen"] = _max_time(target.get("last_seen"), seen_at)
+
+
+def _min_time(a: datetime | None, b: datetime | None) -> datetime | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _max_time(a: datetime | None, b: datetime | None) -> datetime | None:
+    return b if a is None else a if b is None else max(a, b)

@@ -1,0 +1,237 @@
+"""Interaction and conversation operations: write a batch of normalised items, read the stream.
+
+Threading: a conversation is keyed by the external id of its root item. The root is what the source
+says (``thread_root``); failing that, the parent's conversation (in this batch or already stored);
+failing that, the parent itself — so a reply that arrives before its parent still lands in the thread
+the parent will join. Versions: an item's ``revision`` only moves forward, so replaying an old version
+or the original after an edit or a deletion changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy.orm import Session
+
+from kith.channels.base import InteractionRecord
+from kith.db import new_public_id, upsert, utcnow
+from kith.identities.service import chunks
+from kith.interactions.models import TOMBSTONE_REVISION, Conversation, Interaction
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """An interaction record with the raw item it came from and its author's identity row."""
+
+    record: InteractionRecord
+    raw_item_id: int
+    identity_id: int | None
+    received_at: datetime  # when the raw item arrived: orders undated items in the stream
+
+
+def revision_of(record: InteractionRecord) -> str:
+    if record.deleted:
+        return TOMBSTONE_REVISION
+    return record.edited_at.isoformat() if record.edited_at else ""
+
+
+def record_interactions(session: Session, channel_id: int, sightings: list[Sighting]) -> None:
+    """Upsert a batch of interactions of one channel with their conversations."""
+    latest: dict[str, Sighting] = {}
+    for sighting in sightings:  # keep the newest revision of each item (later raw item wins ties)
+        key = sighting.record.external_id
+        if key not in latest or revision_of(sighting.record) >= revision_of(latest[key].record):
+            latest[key] = sighting
+    live = [s for s in latest.values() if not s.record.deleted]
+    tombstones = [s for s in latest.values() if s.record.deleted]
+
+    thread_keys = _thread_keys(session, channel_id, [s.record for s in live])
+    conversation_ids = _record_conversations(session, channel_id, live, thread_keys)
+    now = utcnow()
+    rows = [_row(s, channel_id, conversation_ids[thread_keys[s.record.external_id]], now) for s in live]
+    table = Interaction.__table__
+    upsert(
+        session,
+        table,
+        rows,
+        keys=["channel_id", "external_id"],
+        update=[
+            "raw_item_id",
+            "identity_id",
+            "conversation_id",
+            "kind",
+            "text",
+            "title",
+            "lang",
+            "url",
+            "in_reply_to",
+            "visibility",
+            "basis",
+            "created_at",
+            "sort_at",
+            "edited_at",
+            "revision",
+            "metrics",
+            "attributes",
+        ],
+        where=lambda t, excluded: excluded.revision >= t.c.revision,
+    )
+    upsert(
+        session,
+        table,
+        [{**_row(s, channel_id, None, now), "deleted_at": s.record.edited_at or s.received_at} for s in tombstones],
+        keys=["channel_id", "external_id"],
+        update=["raw_item_id", "text", "title", "deleted_at", "revision", "metrics", "attributes"],
+        where=lambda t, excluded: excluded.revision >= t.c.revision,
+    )
+
+
+def _row(s: Sighting, channel_id: int, conversation_id: int | None, now: datetime) -> dict[str, Any]:
+    r = s.record
+    return {
+        "public_id": new_public_id(),
+        "channel_id": channel_id,
+        "external_id": r.external_id,
+        "raw_item_id": s.raw_item_id,
+        "identity_id": s.identity_id,
+        "conversation_id": conversation_id,
+        "kind": str(r.kind),
+        "text": "" if r.deleted else r.text,
+        "title": None if r.deleted else r.title,
+        "lang": r.lang,
+        "url": r.url,
+        "in_reply_to": r.in_reply_to,
+        "visibility": str(r.visibility),
+        "basis": str(r.basis),
+        "created_at": r.created_at,
+        "sort_at": r.created_at or s.received_at,
+        "edited_at": r.edited_at,
+        "deleted_at": None,
+        "revision": revision_of(r),
+        "metrics": dict(r.metrics),
+        "attributes": {} if r.deleted else dict(r.attributes),
+        "ingested_at": now,
+    }
+
+
+def _thread_keys(session: Session, channel_id: int, records: list[InteractionRecord]) -> dict[str, str]:
+    by_id = {r.external_id: r for r in records}
+    wanted = sorted({r.in_reply_to for r in records if r.in_reply_to and not r.thread_root} - set(by_id))
+    stored_parent_keys: dict[str, str] = {}
+    for part in chunks(wanted):
+        stored_parent_keys.update(
+            session.execute(
+                select(Interaction.external_id, Conversation.thread_key)
+                .join(Conversation, Conversation.id == Interaction.conversation_id)
+                .where(Interaction.channel_id == channel_id, Interaction.external_id.in_(part))
+            ).all()
+        )
+    keys: dict[str, str] = {}
+
+    def key_of(record: InteractionRecord, depth: int = 0) -> str:
+        if record.external_id in keys:
+            return keys[record.external_id]
+        if record.thread_root:
+            key = record.thread_root
+        elif not record.in_reply_to:
+            key = record.external_id
+        elif record.in_reply_to in by_id and depth < 200:
+            key = key_of(by_id[record.in_reply_to], depth + 1)
+        else:
+            key = stored_parent_keys.get(record.in_reply_to, record.in_reply_to)
+        keys[record.external_id] = key
+        return key
+
+    for record in records:
+        key_of(record)
+    return keys
+
+
+def _record_conversations(
+    session: Session, channel_id: int, sightings: list[Sighting], thread_keys: dict[str, str]
+) -> dict[str, int]:
+    spans: dict[str, tuple[datetime | None, datetime | None]] = {}
+    for s in sightings:
+        key = thread_keys[s.record.external_id]
+        first, last = spans.get(key, (None, None))
+        t = s.record.created_at
+        spans[key] = (_earlier(first, t), _later(last, t))
+    keys = sorted(spans)
+    for part in chunks(keys):
+        for key, started, last in session.execute(
+            select(Conversation.thread_key, Conversation.started_at, Conversation.last_activity_at).where(
+                Conversation.channel_id == channel_id, Conversation.thread_key.in_(part)
+            )
+        ):
+            first, latest = spans[key]
+            spans[key] = (_earlier(first, started), _later(latest, last))
+    rows = [
+        {
+            "public_id": new_public_id(),
+            "channel_id": channel_id,
+            "thread_key": key,
+            "started_at": spans[key][0],
+            "last_activity_at": spans[key][1],
+            "status": "open",
+        }
+        for key in keys
+    ]
+    upsert(
+        session,
+        Conversation.__table__,
+        rows,
+        keys=["channel_id", "thread_key"],
+        update=["started_at", "last_activity_at"],
+    )
+    found: dict[str, int] = {}
+    for part in chunks(keys):
+        found.update(
+            session.execute(
+                select(Conversation.thread_key, Conversation.id).where(
+                    Conversation.channel_id == channel_id, Conversation.thread_key.in_(part)
+                )
+            ).all()
+        )
+    return found
+
+
+def _earlier(a: datetime | None, b: datetime | None) -> datetime | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _later(a: datetime | None, b: datetime | None) -> datetime | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+# ---- reading -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Keyset position in the stream (newest first): stable under inserts, unlike OFFSET."""
+
+    sort_at: datetime
+    id: int
+
+    def encode(self) -> str:
+        return f"{self.sort_at.isoformat()}_{self.id}"
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        stamp, _, ident = text.rpartition("_")
+        return cls(datetime.fromisoformat(stamp), int(ident))
+
+
+def stream_query(cursor: Cursor | None = None) -> Select[Interaction]:
+    """Interactions newest first, continuing after ``cursor``."""
+    stmt = select(Interaction)
+    if cursor is not None:
+        after: ColumnElement[bool] = or_(
+            Interaction.sort_at < cursor.sort_at,
+            and_(Interaction.sort_at == cursor.sort_at, Interaction.id < cursor.id),
+        )
+        stmt = stmt.where(after)
+    return stmt.order_by(Interaction.sort_at.desc(), Interaction.id.desc())

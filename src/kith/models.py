@@ -1,0 +1,23 @@
+"""Imports every domain's tables so that ``Base.metadata`` is complete (for Alembic and tests)."""
+
+from kith.channels.models import Channel
+from kith.commerce.models import Order, OrderLine, PanelResponse, Product
+from kith.db import Base
+from kith.identities.models import Identity, LinkEvidence, Person
+from kith.interactions.models import Conversation, Interaction
+from kith.pipeline.models import RawItem
+
+__all__ = [
+    "Base",
+    "Channel",
+    "Conversation",
+    "Identity",
+    "Interaction",
+    "LinkEvidence",
+    "Order",
+    "OrderLine",
+    "PanelResponse",
+    "Person",
+    "Product",
+    "RawItem",
+]
