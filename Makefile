@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 KITH := $(VENV)/bin/kith
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench serve clean
+.PHONY: install browser demo test lint bench serve clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Kith needs Python 3.11 ($(PYTHON) not found); set PYTHON=..."; exit 1; }
@@ -16,10 +16,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Browser tests drive Debian's Chromium with playwright-core from npm (no browser download).
+BROWSER_STAMP := node_modules/.kith-browser
+$(BROWSER_STAMP): package.json package-lock.json
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium (needs root/sudo) ..."; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q chromium fonts-noto-color-emoji fonts-noto-cjk >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(BROWSER_STAMP)
+
+browser: $(BROWSER_STAMP)
+
 demo: $(STAMP)
 	$(KITH) demo
 
-test: $(STAMP)
+test: $(STAMP) $(BROWSER_STAMP)
 	$(PY) -m ruff check src tests benchmarks
 	$(PY) -m mypy
 	$(PY) -m pytest

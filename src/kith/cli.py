@@ -175,10 +175,10 @@ def quarantine_list() -> None:
     if not entries:
         console.print("The quarantine is empty.")
         return
-    table = Table("id", "channel", "source", "reason", title=f"{len(entries)} quarantined")
+    console.print(f"[bold]{len(entries)} quarantined[/]")
     for e in entries:
-        table.add_row(e.id, e.channel, e.source or "", e.reason)
-    console.print(table)
+        console.print(f"[bold]{e.id}[/]  {e.channel}  {e.source or ''}", highlight=False, soft_wrap=True)
+        console.print(f"    {e.reason}", highlight=False, soft_wrap=True, markup=False)
 
 
 @quarantine_app.command("show")

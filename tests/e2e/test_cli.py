@@ -95,7 +95,7 @@ def test_quarantine_list_show_replay_from_the_cli(db: str, tmp_path: Path) -> No
     item_id = next(word for word in listing.stdout.split() if len(word) == 32 and word.isalnum())
     shown = kith("quarantine", "show", item_id, db=db)
     assert "full name" in shown.stdout and "reason" in shown.stdout
-    good = FIXTURES / "csv" / "good" / "customers.csv"
+    good = FIXTURES / "csv" / "customers.csv"
     replayed = kith("quarantine", "replay", item_id, "--payload", str(good), db=db)
     assert replayed.returncode == 0, replayed.stderr
     assert "0 still quarantined" in replayed.stdout

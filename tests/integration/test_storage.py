@@ -36,11 +36,15 @@ REAL_INPUTS = {
 }
 
 
+GOOD_CSV = ["products.csv", "customers.csv", "orders.csv", "store_visits.csv", "calls.csv", "panel.csv"]
+
+
 def ingest_all_real(engine: Engine) -> None:
     for channel, parts in REAL_INPUTS.items():
         for part in parts:
             ingest(engine, channel, str(PAYLOADS / part))
-    ingest(engine, "csv", str(FIXTURES / "csv" / "good"))
+    for name in GOOD_CSV:
+        ingest(engine, "csv", str(FIXTURES / "csv" / name))
 
 
 def test_every_channel_lands_and_reimport_is_a_no_op(engine: Engine) -> None:

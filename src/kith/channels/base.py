@@ -180,7 +180,7 @@ class JsonParser(Parser):
     Subclasses implement ``split_document`` for one decoded JSON value.
     """
 
-    suffixes = (".json", ".jsonl", ".ndjson")
+    suffixes: tuple[str, ...] = (".json", ".jsonl", ".ndjson")
 
     def split(self, data: bytes, source: str) -> Iterator[RawRecord | Rejected]:
         for doc_bytes, doc in iter_json_documents(data, source):
