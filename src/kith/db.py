@@ -7,12 +7,12 @@ SQLite (embedded default) gets WAL and foreign keys on every connection; Postgre
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, MetaData, case, create_engine, event, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -108,30 +108,42 @@ def upsert(
     keys: list[str],
     update: list[str],
     where: Any = None,
-) -> None:
+    returning: Any = None,
+    merge: dict[str, Callable[[Any, Any], Any]] | None = None,
+) -> list[Any]:
     """``INSERT … ON CONFLICT (keys) DO UPDATE`` on SQLite and PostgreSQL alike.
 
     Idempotency by natural key is what makes re-imports and crash recovery safe. ``where`` (an
     expression over ``table`` and ``excluded``) guards the update, e.g. so an older revision never
     overwrites a newer one. Rows must be unique by ``keys`` within one call (PostgreSQL refuses to
-    update a row twice in one statement).
+    update a row twice in one statement). ``merge`` maps a column to an expression over ``table`` and
+    ``excluded`` that combines the stored and the new value (see ``earliest``/``latest``/``json_merge``).
+    With ``returning`` (columns), the rows inserted or updated
+    are returned: one round trip instead of a follow-up SELECT.
     """
     if not rows:
-        return
+        return []
     stmt = _dialect_insert(session)(table)
     excluded = stmt.excluded
     set_ = {name: excluded[name] for name in update}
+    for name, combine in (merge or {}).items():
+        set_[name] = combine(table, excluded)
     guard = where(table, excluded) if where is not None else None
     if set_:
         stmt = stmt.on_conflict_do_update(index_elements=keys, set_=set_, where=guard)
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=keys)
-    session.execute(stmt, rows)
+    if returning is None:
+        session.execute(stmt, rows)
+        return []
+    return list(session.execute(stmt.returning(*returning), rows).all())
 
 
-def insert_ignore(session: Session, table: Any, rows: list[dict[str, Any]], *, keys: list[str]) -> None:
-    """Insert rows, silently skipping those whose ``keys`` already exist."""
-    upsert(session, table, rows, keys=keys, update=[])
+def insert_ignore(
+    session: Session, table: Any, rows: list[dict[str, Any]], *, keys: list[str], returning: Any = None
+) -> list[Any]:
+    """Insert rows, silently skipping those whose ``keys`` already exist (returns the inserted ones)."""
+    return upsert(session, table, rows, keys=keys, update=[], returning=returning)
 
 
 def _dialect_insert(session: Session) -> Any:
@@ -145,3 +157,20 @@ def _dialect_insert(session: Session) -> Any:
 
         return sqlite_insert
     raise RuntimeError(f"Kith supports SQLite and PostgreSQL, not {name}")
+
+
+def earliest(a: Any, b: Any) -> Any:
+    """The earlier of two nullable times, in SQL that SQLite and PostgreSQL both run (NULL = unknown)."""
+    return case((a.is_(None), b), (b.is_(None), a), (b < a, b), else_=a)
+
+
+def latest(a: Any, b: Any) -> Any:
+    """The later of two nullable times (see ``earliest``)."""
+    return case((a.is_(None), b), (b.is_(None), a), (b > a, b), else_=a)
+
+
+def json_merge(session: Session, stored: Any, new: Any) -> Any:
+    """Stored JSON object updated with the new one's keys (jsonb ``||`` / SQLite ``json_patch``)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return stored.op("||")(new)
+    return func.json_patch(stored, new)

@@ -7,15 +7,15 @@ must not blank the customer's name). Identities are never merged with each other
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kith.channels.base import IdentityRecord
-from kith.db import new_public_id, upsert, utcnow
+from kith.db import earliest, json_merge, latest, new_public_id, upsert, utcnow
 from kith.identities.models import Identity
 
 _SCALARS = ("handle", "display_name", "profile_url", "email", "phone")
@@ -49,54 +49,44 @@ def record_identities(
     if not merged:
         return {}
 
-    keys = sorted(merged)
-    existing: dict[str, Any] = {}
-    columns = [getattr(Identity, name) for name in (*_SCALARS, "attributes", "first_seen", "last_seen")]
-    for part in chunks(keys):
-        for stored_row in session.execute(
-            select(Identity.external_id, Identity.visibility, Identity.basis, *columns).where(
-                Identity.channel_id == channel_id, Identity.external_id.in_(part)
-            )
-        ):
-            existing[stored_row.external_id] = stored_row
-
     now = utcnow()
-    rows = []
-    for key in keys:
-        row = merged[key]
-        stored = existing.get(key)
-        if stored is not None:
-            base = {name: getattr(stored, name) for name in _SCALARS}
-            base["attributes"] = dict(stored.attributes or {})
-            _merge_into(base, row, None)
-            row = {**row, **base}
-            row["first_seen"] = _min_time(stored.first_seen, row["first_seen"])
-            row["last_seen"] = _max_time(stored.last_seen, row["last_seen"])
-            row["visibility"], row["basis"] = stored.visibility, stored.basis
-        rows.append(
-            {
-                **{name: row.get(name) for name in _SCALARS},
-                "external_id": key,
-                "channel_id": channel_id,
-                "public_id": new_public_id(),
-                "attributes": row["attributes"],
-                "visibility": row["visibility"],
-                "basis": row["basis"],
-                "consent_state": "unknown",
-                "first_seen": row["first_seen"],
-                "last_seen": row["last_seen"],
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-    upsert(
+    rows = [
+        {
+            **{name: row.get(name) for name in _SCALARS},
+            "external_id": key,
+            "channel_id": channel_id,
+            "public_id": new_public_id(),
+            "attributes": row["attributes"],
+            "visibility": row["visibility"],
+            "basis": row["basis"],
+            "consent_state": "unknown",
+            "first_seen": row["first_seen"],
+            "last_seen": row["last_seen"],
+            "created_at": now,
+            "updated_at": now,
+        }
+        for key, row in sorted(merged.items())
+    ]
+    # merged in SQL, in the same statement: a known value is never erased by an absent one
+    returned = upsert(
         session,
         Identity.__table__,
         rows,
         keys=["channel_id", "external_id"],
-        update=[*_SCALARS, "attributes", "first_seen", "last_seen", "updated_at"],
+        update=["updated_at"],
+        merge={
+            **{name: _keep_known(name) for name in _SCALARS},
+            "attributes": lambda t, new: json_merge(session, t.c.attributes, new.attributes),
+            "first_seen": lambda t, new: earliest(t.c.first_seen, new.first_seen),
+            "last_seen": lambda t, new: latest(t.c.last_seen, new.last_seen),
+        },
+        returning=[Identity.external_id, Identity.id],
     )
-    return identity_ids(session, channel_id, keys)
+    return dict(returned)
+
+
+def _keep_known(name: str) -> Callable[[Any, Any], Any]:
+    return lambda t, new: func.coalesce(new[name], t.c[name])
 
 
 def identity_ids(session: Session, channel_id: int, keys: Sequence[str]) -> dict[str, int]:

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from kith.channels.base import InteractionRecord
-from kith.db import new_public_id, upsert, utcnow
+from kith.db import earliest, latest, new_public_id, upsert, utcnow
 from kith.identities.service import chunks
 from kith.interactions.models import TOMBSTONE_REVISION, Conversation, Interaction
 
@@ -159,43 +159,30 @@ def _record_conversations(
         first, last = spans.get(key, (None, None))
         t = s.record.created_at
         spans[key] = (_earlier(first, t), _later(last, t))
-    keys = sorted(spans)
-    for part in chunks(keys):
-        for key, started, last in session.execute(
-            select(Conversation.thread_key, Conversation.started_at, Conversation.last_activity_at).where(
-                Conversation.channel_id == channel_id, Conversation.thread_key.in_(part)
-            )
-        ):
-            first, latest = spans[key]
-            spans[key] = (_earlier(first, started), _later(latest, last))
     rows = [
         {
             "public_id": new_public_id(),
             "channel_id": channel_id,
             "thread_key": key,
-            "started_at": spans[key][0],
-            "last_activity_at": spans[key][1],
+            "started_at": first,
+            "last_activity_at": last,
             "status": "open",
         }
-        for key in keys
+        for key, (first, last) in sorted(spans.items())
     ]
-    upsert(
+    returned = upsert(
         session,
         Conversation.__table__,
         rows,
         keys=["channel_id", "thread_key"],
-        update=["started_at", "last_activity_at"],
+        update=[],
+        merge={
+            "started_at": lambda t, new: earliest(t.c.started_at, new.started_at),
+            "last_activity_at": lambda t, new: latest(t.c.last_activity_at, new.last_activity_at),
+        },
+        returning=[Conversation.thread_key, Conversation.id],
     )
-    found: dict[str, int] = {}
-    for part in chunks(keys):
-        found.update(
-            session.execute(
-                select(Conversation.thread_key, Conversation.id).where(
-                    Conversation.channel_id == channel_id, Conversation.thread_key.in_(part)
-                )
-            ).all()
-        )
-    return found
+    return dict(returned)
 
 
 def _earlier(a: datetime | None, b: datetime | None) -> datetime | None:

@@ -6,12 +6,10 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kith.channels.base import RawRecord
 from kith.db import insert_ignore, new_public_id, utcnow
-from kith.identities.service import chunks
 from kith.pipeline.models import RawItem, RawStatus
 
 QUARANTINE_PREFIX = "quarantine:"
@@ -34,7 +32,6 @@ def store_raw(session: Session, channel_id: int, records: Sequence[RawRecord], s
     unique: dict[str, RawRecord] = {}
     for record in records:
         unique.setdefault(record.external_id, record)
-    existing = _existing(session, channel_id, list(unique))
     now = utcnow()
     rows = [
         {
@@ -47,11 +44,13 @@ def store_raw(session: Session, channel_id: int, records: Sequence[RawRecord], s
             "attempts": 0,
             "received_at": now,
         }
-        for key, record in unique.items()
-        if key not in existing
+        for record in unique.values()
     ]
-    insert_ignore(session, RawItem.__table__, rows, keys=["channel_id", "external_id"])
-    return StoreCounts(new=len(rows), duplicate=len(records) - len(rows))
+    # ON CONFLICT DO NOTHING … RETURNING: the rows that come back are the new ones (no SELECT first)
+    inserted = insert_ignore(
+        session, RawItem.__table__, rows, keys=["channel_id", "external_id"], returning=[RawItem.id]
+    )
+    return StoreCounts(new=len(inserted), duplicate=len(records) - len(inserted))
 
 
 def quarantine_input(session: Session, channel_id: int, payload: bytes, reason: str, source: str) -> StoreCounts:
@@ -60,8 +59,6 @@ def quarantine_input(session: Session, channel_id: int, payload: bytes, reason: 
     Its external id is a hash of the bytes: the same bad input imported twice is stored once.
     """
     external_id = quarantine_key(payload)
-    if _existing(session, channel_id, [external_id]):
-        return StoreCounts(duplicate=1)
     row = {
         "public_id": new_public_id(),
         "channel_id": channel_id,
@@ -73,20 +70,11 @@ def quarantine_input(session: Session, channel_id: int, payload: bytes, reason: 
         "attempts": 0,
         "received_at": utcnow(),
     }
-    insert_ignore(session, RawItem.__table__, [row], keys=["channel_id", "external_id"])
-    return StoreCounts(quarantined=1)
+    inserted = insert_ignore(
+        session, RawItem.__table__, [row], keys=["channel_id", "external_id"], returning=[RawItem.id]
+    )
+    return StoreCounts(quarantined=1) if inserted else StoreCounts(duplicate=1)
 
 
 def quarantine_key(payload: bytes) -> str:
     return QUARANTINE_PREFIX + hashlib.sha256(payload).hexdigest()[:40]
-
-
-def _existing(session: Session, channel_id: int, keys: list[str]) -> set[str]:
-    found: set[str] = set()
-    for part in chunks(keys):
-        found.update(
-            session.scalars(
-                select(RawItem.external_id).where(RawItem.channel_id == channel_id, RawItem.external_id.in_(part))
-            )
-        )
-    return found

@@ -66,7 +66,11 @@ def run_pending(
 ) -> RunReport:
     """Process raw items with status ``new`` until none is left (or ``limit`` items are done)."""
     report = RunReport()
+    batches = 0
     while limit is None or report.processed + report.quarantined < limit:
+        if batches % ANALYZE_EVERY == 0:
+            _refresh_statistics(engine)
+        batches += 1
         size = batch_size if limit is None else min(batch_size, limit - report.processed - report.quarantined)
         with session_scope(engine) as session:
             items = _claim(session, size)
@@ -79,6 +83,22 @@ def run_pending(
         if on_batch:
             on_batch(len(items))
     return report
+
+
+ANALYZE_EVERY = 20  # batches
+
+
+def _refresh_statistics(engine: Engine) -> None:
+    """Keep PostgreSQL's planner statistics current while a large run fills the tables.
+
+    Autovacuum analyses a table only after it grew a lot, and some time later; until then the planner
+    believes the tables are empty and picks plans (a scan of every row of a channel for each lookup)
+    that make a long run quadratic. ``ANALYZE`` samples a fixed number of rows: cheap at any size.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE raw_item, identity, conversation, interaction")
 
 
 def _claim(session: Session, size: int) -> list[_Item]:
