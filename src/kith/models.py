@@ -1,5 +1,6 @@
 """Imports every domain's tables so that ``Base.metadata`` is complete (for Alembic and tests)."""
 
+from kith.auth.models import ApiToken, Department, User
 from kith.channels.models import Channel
 from kith.commerce.models import Order, OrderLine, PanelResponse, Product
 from kith.db import Base
@@ -8,9 +9,11 @@ from kith.interactions.models import Conversation, Interaction
 from kith.pipeline.models import RawItem
 
 __all__ = [
+    "ApiToken",
     "Base",
     "Channel",
     "Conversation",
+    "Department",
     "Identity",
     "Interaction",
     "LinkEvidence",
@@ -20,4 +23,5 @@ __all__ = [
     "Person",
     "Product",
     "RawItem",
+    "User",
 ]

@@ -29,6 +29,7 @@ def ensure_channel(session: Session, name: str) -> int:
         return found
     row = {
         "name": name,
+        "kind": name,
         "display_name": DISPLAY_NAMES.get(name, name),
         "public_id": new_public_id(),
         "enabled": True,
