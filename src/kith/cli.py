@@ -19,13 +19,15 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 
+from kith.auth.cli import user_app
+from kith.auth.service import AuthError
+from kith.bootstrap import engine
 from kith.channels.registry import BUILTIN, get_parser
 from kith.config import get_settings
-from kith.db import make_engine
+from kith.db import make_engine, session_scope
 from kith.pipeline.ingest import InputError, ingest
 from kith.pipeline.raw_store import StoreCounts
 from kith.pipeline.runner import RunReport, pending_count, run_pending
-from kith.schema import upgrade
 
 app = typer.Typer(
     help="Kith — a Social CRM: listen to every channel, know each customer, answer from one place.",
@@ -35,19 +37,13 @@ app = typer.Typer(
 )
 quarantine_app = typer.Typer(help="Inputs Kith could not understand: list, inspect, replay.", no_args_is_help=True)
 app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(user_app, name="user")
 console = Console()
 err = Console(stderr=True)
 
 
 class UserError(Exception):
     """An error the user can fix; printed as one line."""
-
-
-def engine() -> Engine:
-    """The configured database, migrated to the latest schema (idempotent, cheap when current)."""
-    db = make_engine(get_settings().database_url)
-    upgrade(db)
-    return db
 
 
 def counts_line(counts: StoreCounts) -> str:
@@ -151,6 +147,7 @@ def demo(
 ) -> None:
     """Generate the sample company's data in each network's format, import it, process it, serve it."""
     from kith.demo.generate import generate
+    from kith.demo.users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
 
     settings = get_settings()
     db = engine()
@@ -162,6 +159,10 @@ def demo(
             console.print(f"  {channel:10} {counts_line(total)}")
     report = run_with_progress(db)
     console.print(f"{report.processed} processed, {report.quarantined} quarantined")
+    with session_scope(db) as session:
+        ensure_demo_users(session)
+    console.print(f"\nSign in as [bold]{DEMO_USERS[0][0]}[/] with the password [bold]{DEMO_PASSWORD}[/]")
+    console.print("(other roles: " + ", ".join(email for email, *_ in DEMO_USERS[1:]) + "; same password)")
     if serve_after:
         serve(None, None)
 
@@ -231,7 +232,7 @@ def main() -> None:
     """Entry point: run the app, turning user-caused errors into one line on stderr."""
     try:
         app()
-    except (UserError, InputError) as exc:
+    except (UserError, InputError, AuthError) as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         sys.exit(2)
     except OperationalError as exc:

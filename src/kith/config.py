@@ -31,6 +31,16 @@ class Settings(BaseSettings):
     demo_dir: Path = Path("demo-data")
     """Where ``kith demo`` writes the generated sample files before importing them."""
 
+    secret_key: str | None = None
+    """Signs session cookies and encrypts channel credentials. If unset, a random key is created once in
+    ``secret_file`` (fine for one machine; set it explicitly when several web servers share a database)."""
+
+    secret_file: Path = Path("kith.secret")
+    """Where the generated secret key is kept when ``KITH_SECRET_KEY`` is unset (created with mode 600)."""
+
+    secure_cookies: bool = False
+    """Mark the session cookie ``Secure`` (set it when Kith is served over HTTPS, as it should be)."""
+
     @classmethod
     def settings_customise_sources(
         cls,

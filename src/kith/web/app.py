@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.middleware.sessions import SessionMiddleware
 
 from kith import __version__
+from kith.auth.security import secret_key
+from kith.auth.views import router as auth_router
+from kith.config import get_settings
+from kith.web.deps import LoginRequired
+from kith.web.pages import render
 from kith.web.stream import router as stream_router
 
 HERE = Path(__file__).parent
@@ -34,12 +41,27 @@ class SecurityHeaders(BaseHTTPMiddleware):
 
 
 def create_app(engine: Engine) -> FastAPI:
-    app = FastAPI(title="Kith", version=__version__, docs_url=None, redoc_url=None)
+    settings = get_settings()
+    app = FastAPI(title="Kith", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.engine = engine
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret_key(settings),
+        session_cookie="kith_session",
+        max_age=14 * 24 * 3600,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(auth_router)
     app.include_router(stream_router)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
@@ -49,10 +71,6 @@ def create_app(engine: Engine) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        templates: Jinja2Templates = request.app.state.templates
-        return templates.TemplateResponse(
-            request, "error.html", {"status": exc.status_code, "detail": exc.detail}, status_code=exc.status_code
-        )
+        return render(request, "error.html", {"status": exc.status_code, "detail": exc.detail}, None, exc.status_code)
 
-    _ = HTMLResponse  # pages return TemplateResponse, an HTMLResponse
     return app

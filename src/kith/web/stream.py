@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from kith.channels.models import Channel
@@ -14,13 +14,17 @@ from kith.db import session_scope
 from kith.identities.models import Identity
 from kith.interactions.models import Interaction
 from kith.interactions.service import Cursor, stream_query
+from kith.web.deps import Reader
+from kith.web.pages import render
 
 router = APIRouter()
 PAGE_SIZE = 50
 
 
 @router.get("/", response_class=HTMLResponse)
-def stream_page(request: Request, after: Annotated[str | None, Query(max_length=80)] = None) -> HTMLResponse:
+def stream_page(
+    request: Request, viewer: Reader, after: Annotated[str | None, Query(max_length=80)] = None
+) -> Response:
     try:
         cursor = Cursor.decode(after) if after else None
     except ValueError as exc:
@@ -55,9 +59,9 @@ def stream_page(request: Request, after: Annotated[str | None, Query(max_length=
     if len(rows) > PAGE_SIZE:
         last = rows[PAGE_SIZE - 1][0]
         next_cursor = Cursor(last.sort_at, last.id).encode()
-    templates = request.app.state.templates
-    return templates.TemplateResponse(  # type: ignore[no-any-return]
+    return render(
         request,
         "stream.html",
         {"items": items, "next_cursor": next_cursor, "first_page": after is None, "has_any": total},
+        viewer,
     )

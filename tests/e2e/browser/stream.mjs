@@ -3,7 +3,7 @@
 // Usage: node stream.mjs BASE_URL ARTIFACT_DIR
 import { chromium } from "playwright-core";
 
-const [base, outDir] = process.argv.slice(2);
+const [base, outDir, email, password] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
@@ -19,6 +19,12 @@ try {
     let dialogs = 0;
     page.on("dialog", async (d) => { dialogs += 1; await d.dismiss(); });
     await page.goto(base + "/", { waitUntil: "load" });
+    const loginUrl = page.url();
+    await page.screenshot({ path: `${outDir}/login-${name}.png`, fullPage: false });
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(base + "/");
     const items = await page.locator("li.item").count();
     const first = await page.locator("li.item .text").first().innerText();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
@@ -28,7 +34,8 @@ try {
     const olderItems = await page.locator("li.item").count();
     const olderFirst = await page.locator("li.item .text").first().innerText();
     await page.screenshot({ path: `${outDir}/stream-older-${name}.png`, fullPage: false });
-    results.push({ name, items, first, overflow, olderItems, olderFirst, dialogs, errors, url: page.url() });
+    results.push({ name, loginUrl, items, first, overflow, olderItems, olderFirst, dialogs, errors, url: page.url() });
+    await page.context().clearCookies();
     await page.close();
   }
 } finally {
