@@ -9,12 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kith.db import Base, JSONType, UTCDateTime, new_public_id, utcnow
 
 TOMBSTONE_REVISION = "~deleted"
+# full-text index, PostgreSQL only (created by migration 0003; SQLite searches with LIKE)
+TEXT_SEARCH_INDEX = "ix_interaction_text_search"
 
 
 class Conversation(Base):
@@ -45,6 +47,7 @@ class Interaction(Base):
         Index("ix_interaction_sort_at_id", "sort_at", "id"),
         Index("ix_interaction_conversation_id", "conversation_id"),
         Index("ix_interaction_identity_id", "identity_id"),
+        Index("ix_interaction_channel_id_sort_at", "channel_id", "sort_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +71,8 @@ class Interaction(Base):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revision: Mapped[str] = mapped_column(String(64), default="")
+    sentiment: Mapped[str | None] = mapped_column(String(16))  # negative|neutral|positive (enrichment)
+    sentiment_score: Mapped[float | None] = mapped_column(Float)
     metrics: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     ingested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

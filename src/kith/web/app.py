@@ -15,12 +15,27 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from starlette.middleware.sessions import SessionMiddleware
 
 from kith import __version__
+from kith.auth import account_views, admin_views
+from kith.auth import views as auth_views
 from kith.auth.security import secret_key
-from kith.auth.views import router as auth_router
+from kith.channels import views as channel_views
 from kith.config import get_settings
+from kith.identities import views as identity_views
+from kith.interactions import views as interaction_views
+from kith.web import api, stream
 from kith.web.deps import LoginRequired
 from kith.web.pages import render
-from kith.web.stream import router as stream_router
+
+ROUTERS = (
+    auth_views.router,
+    stream.router,
+    interaction_views.router,
+    identity_views.router,
+    channel_views.router,
+    admin_views.router,
+    account_views.router,
+    api.router,
+)
 
 HERE = Path(__file__).parent
 SECURITY_HEADERS = {
@@ -55,8 +70,8 @@ def create_app(engine: Engine) -> FastAPI:
         https_only=settings.secure_cookies,
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.include_router(auth_router)
-    app.include_router(stream_router)
+    for router in ROUTERS:
+        app.include_router(router)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
