@@ -12,7 +12,7 @@ import pytest
 from kith.db import make_engine
 from kith.pipeline.ingest import ingest_bytes
 from kith.pipeline.runner import run_pending
-from tests.e2e.server import Server, create_users, csrf_of, running_server, sign_in
+from tests.e2e.server import PASSWORD, Server, create_users, csrf_of, running_server, sign_in
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -117,3 +117,17 @@ def test_sign_out_needs_the_csrf_token(server: Server) -> None:
         page = client.get("/")
         assert client.post("/logout", data={"csrf_token": csrf_of(page.text)}).status_code == 303
         assert client.get("/").status_code == 303
+
+
+def test_sign_in_is_throttled_per_account(server: Server) -> None:
+    with server.client() as client:
+        for _ in range(5):
+            page = client.get("/login")
+            form = {"email": "analyst@test.example", "password": "guess", "csrf_token": csrf_of(page.text)}
+            assert client.post("/login", data=form).status_code == 401
+        page = client.get("/login")
+        right = {"email": "analyst@test.example", "password": PASSWORD, "csrf_token": csrf_of(page.text)}
+        locked = client.post("/login", data=right)
+        assert locked.status_code == 429 and "Too many failed sign-ins" in locked.text
+    with server.client("readonly") as other:  # another account from the same address still signs in
+        assert other.get("/").status_code == 200

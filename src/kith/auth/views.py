@@ -13,7 +13,9 @@ from kith.auth.service import authenticate
 from kith.web.deps import SessionDep, Viewer, csrf_token, sign_in, sign_out
 
 router = APIRouter()
-limiter = FailureLimiter()
+# an account locks after 5 failures in 15 min; an address after 50 (offices share one address behind NAT)
+account_limiter = FailureLimiter(max_failures=5)
+address_limiter = FailureLimiter(max_failures=50)
 
 
 def safe_next(target: str | None) -> str:
@@ -54,17 +56,18 @@ def login(
 ) -> Response:
     if not csrf_token_field or csrf_token_field != request.session.get("csrf"):
         return render_login(request, "The sign-in form expired; please try again.", 400, email)
-    client = request.client.host if request.client else "?"
-    keys = (f"ip:{client}", f"user:{email.strip().lower()}")
-    wait = limiter.blocked_for(*keys)
+    address = request.client.host if request.client else "?"
+    account = email.strip().lower()
+    wait = max(account_limiter.blocked_for(account), address_limiter.blocked_for(address))
     if wait:
         minutes = max(1, round(wait / 60))
         return render_login(request, f"Too many failed sign-ins. Try again in about {minutes} min.", 429, email)
     user = authenticate(session, email, password)
     if user is None:
-        limiter.fail(*keys)
+        account_limiter.fail(account)
+        address_limiter.fail(address)
         return render_login(request, "Wrong e-mail or password.", 401, email)
-    limiter.succeed(*keys)
+    account_limiter.succeed(account)
     sign_in(request, user)
     return RedirectResponse(safe_next(next_url), status_code=303)
 
