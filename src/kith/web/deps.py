@@ -34,7 +34,8 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# "function" scope: commit before the response leaves, so a redirect never outruns its own change
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def is_api(request: Request) -> bool:

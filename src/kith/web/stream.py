@@ -1,67 +1,236 @@
-"""The Stream page: the latest interactions, newest first, paginated with a keyset cursor."""
+"""The Stream page (``/``), and the interaction cards every reading page shows.
+
+The page is a thin view over :func:`kith.interactions.stream.stream_page`: it validates the query string
+into a :class:`StreamFilter`, narrows it with ``visible_to`` (a department member never sees another
+department's conversations, whatever the URL says) and renders one keyset page. Filters are a plain GET
+form, so a filtered view is a link that can be bookmarked or shared, and every pager link carries them.
+
+``cards`` turns stream rows into what ``_interaction.html`` renders; the conversation, identity and
+department pages use it too, so an interaction looks (and is escaped) the same everywhere.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.datastructures import QueryParams
 
-from kith.channels.models import Channel
+from kith.auth.models import Department, Role
+from kith.auth.service import Principal
 from kith.channels.service import DISPLAY_NAMES
-from kith.db import session_scope
-from kith.identities.models import Identity
 from kith.interactions.models import Interaction
-from kith.interactions.service import Cursor, stream_query
-from kith.web.deps import Reader
+from kith.interactions.service import Cursor
+from kith.interactions.stream import (
+    StreamFilter,
+    StreamRow,
+    channel_choices,
+    language_choices,
+    stream_page,
+    visible_to,
+)
+from kith.web.deps import Reader, SessionDep
 from kith.web.pages import render
 
 router = APIRouter()
 PAGE_SIZE = 50
+SENTIMENTS = ("negative", "neutral", "positive")
+HAS_IDENTITY = {"": None, "any": None, "yes": True, "no": False}
+MAX_Q = 200
+NO_AT_SIGN = {"email", "csv"}  # channels whose handles are addresses or numbers, not @names
+CHOICES_TTL = 60.0  # seconds: the language list aggregates the whole table, too dear for every page view
+
+
+@dataclass(frozen=True)
+class Card:
+    """One interaction as a page shows it; built only from escaped-on-render fields."""
+
+    public_id: str
+    channel_key: str
+    channel: str
+    author: str
+    handle: str | None
+    author_url: str | None
+    kind: str
+    time: datetime
+    dated: bool
+    title: str | None
+    text: str
+    deleted: bool
+    url: str | None
+    thread_url: str | None
+    thread_count: int
+    sentiment: str | None
+    depth: int = 0
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) link (never ``javascript:`` or ``data:``), else ``None``."""
+    return url if url and url.lower().startswith(("https://", "http://")) else None
+
+
+def department_of(viewer: Principal) -> str | None:
+    """The department a viewer is confined to (``None``: they see every department)."""
+    return viewer.department_slug if viewer.role == Role.DEPARTMENT else None
+
+
+def thread_sizes(session: Session, conversation_ids: set[int]) -> dict[int, int]:
+    """How many interactions each conversation has: one grouped query on an indexed column."""
+    if not conversation_ids:
+        return {}
+    stmt = (
+        select(Interaction.conversation_id, func.count())
+        .where(Interaction.conversation_id.in_(sorted(conversation_ids)))
+        .group_by(Interaction.conversation_id)
+    )
+    return {cid: n for cid, n in session.execute(stmt).all() if cid is not None}
+
+
+def card_of(row: StreamRow, thread_count: int = 0, depth: int = 0) -> Card:
+    i = row.interaction
+    handle = row.author_handle
+    shown_handle = handle if handle and row.channel in NO_AT_SIGN else f"@{handle}" if handle else None
+    author = row.author_name or handle or "unknown"
+    return Card(
+        public_id=i.public_id,
+        channel_key=row.channel,
+        channel=DISPLAY_NAMES.get(row.channel, row.channel),
+        author=author,
+        handle=shown_handle if shown_handle and handle != author else None,
+        author_url=f"/identities/{row.author_public_id}" if row.author_public_id else None,
+        kind=i.kind.replace("_", " "),
+        time=i.sort_at,
+        dated=i.created_at is not None,
+        title=i.title,
+        text=i.text,
+        deleted=i.deleted_at is not None,
+        url=web_url(i.url),
+        thread_url=f"/conversations/{row.conversation_public_id}" if row.conversation_public_id else None,
+        thread_count=thread_count,
+        sentiment=i.sentiment,
+        depth=depth,
+    )
+
+
+def cards(session: Session, rows: list[StreamRow]) -> list[Card]:
+    """Cards for a page of stream rows, with the size of each one's thread."""
+    sizes = thread_sizes(session, {r.interaction.conversation_id for r in rows if r.interaction.conversation_id})
+    return [card_of(r, sizes.get(r.interaction.conversation_id or 0, 0)) for r in rows]
+
+
+def read_cursor(after: str | None) -> Cursor | None:
+    """The ``after`` query parameter as a keyset cursor; a mangled one is the user's 400, not our 500."""
+    if not after:
+        return None
+    try:
+        cursor = Cursor.decode(after)
+    except ValueError as exc:
+        raise HTTPException(400, "This page link is broken (bad 'after' cursor); start from the first page.") from exc
+    if cursor.sort_at.tzinfo is None or not 0 < cursor.id < 2**63:
+        raise HTTPException(400, "This page link is broken (bad 'after' cursor); start from the first page.")
+    return cursor
+
+
+def _date(params: QueryParams, name: str, label: str) -> date | None:
+    value = (params.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise HTTPException(400, f"The {label} date {value[:40]!r} is not a date; use YYYY-MM-DD.") from exc
+
+
+def _text(params: QueryParams, name: str, limit: int = 64) -> str | None:
+    value = (params.get(name) or "").replace("\x00", "").strip()
+    if len(value) > limit:
+        raise HTTPException(400, f"The '{name}' filter is too long (at most {limit} characters); shorten it.")
+    return value or None
+
+
+def filter_from_query(params: QueryParams) -> StreamFilter:
+    """Validate the Stream page's query string (q, channel…, since, until, lang, sentiment, department,
+    has_identity) into a filter. Dates are whole UTC days; ``until`` is inclusive."""
+    since, until = _date(params, "since", "'from'"), _date(params, "until", "'to'")
+    if since and until and until < since:
+        raise HTTPException(400, "The 'to' date is before the 'from' date; swap them or clear one.")
+    sentiment = _text(params, "sentiment")
+    if sentiment and sentiment not in SENTIMENTS:
+        raise HTTPException(400, f"Unknown sentiment {sentiment!r}; choose one of: {', '.join(SENTIMENTS)}.")
+    has_identity = (params.get("has_identity") or "").strip()
+    if has_identity not in HAS_IDENTITY:
+        raise HTTPException(400, "The 'has_identity' filter takes yes, no or any.")
+    channels = []
+    for value in params.getlist("channel"):
+        name = value.replace("\x00", "").strip()
+        if len(name) > 64:
+            raise HTTPException(400, "A channel name in the filter is too long; pick channels from the list.")
+        if name and name not in channels:
+            channels.append(name)
+    return StreamFilter(
+        q=_text(params, "q", MAX_Q),
+        channels=tuple(channels),
+        since=datetime.combine(since, datetime.min.time(), UTC) if since else None,
+        until=datetime.combine(until + timedelta(days=1), datetime.min.time(), UTC) if until else None,
+        lang=_text(params, "lang", 16),
+        sentiment=sentiment,
+        department=_text(params, "department"),
+        has_identity=HAS_IDENTITY[has_identity],
+    )
+
+
+def filter_query(params: QueryParams) -> list[tuple[str, str]]:
+    """The filter parameters of the current URL (no cursor), to carry into pager links."""
+    keep = ("q", "channel", "since", "until", "lang", "sentiment", "department", "has_identity")
+    return [(k, v) for k, v in params.multi_items() if k in keep and v.strip()]
+
+
+def page_url(path: str, query: list[tuple[str, str]], after: str | None = None) -> str:
+    items = query + ([("after", after)] if after else [])
+    return f"{path}?{urlencode(items)}" if items else path
+
+
+def filter_choices(request: Request, session: Session) -> tuple[list[tuple[str, str]], list[str]]:
+    """Channels (key, label) and languages for the filter form, recomputed at most once a minute."""
+    cached = getattr(request.app.state, "stream_choices", None)
+    if cached is None or time.monotonic() - cached[0] > CHOICES_TTL:
+        channels = [(name, DISPLAY_NAMES.get(name, name)) for name in channel_choices(session)]
+        cached = request.app.state.stream_choices = (time.monotonic(), channels, language_choices(session))
+    return cached[1], cached[2]
 
 
 @router.get("/", response_class=HTMLResponse)
-def stream_page(
-    request: Request, viewer: Reader, after: Annotated[str | None, Query(max_length=80)] = None
-) -> Response:
-    try:
-        cursor = Cursor.decode(after) if after else None
-    except ValueError as exc:
-        raise HTTPException(400, "This page link is broken (bad 'after' cursor); start from the first page.") from exc
-    with session_scope(request.app.state.engine) as session:
-        stmt = (
-            stream_query(cursor)
-            .add_columns(Channel.name, Identity.display_name, Identity.handle)
-            .join(Channel, Channel.id == Interaction.channel_id)
-            .outerjoin(Identity, Identity.id == Interaction.identity_id)
-            .limit(PAGE_SIZE + 1)
-        )
-        rows = session.execute(stmt).all()
-        total = session.scalar(select(Interaction.id).limit(1)) is not None
-    items = [
-        {
-            "channel": DISPLAY_NAMES.get(name, name),
-            "channel_key": name,
-            "author": display_name or handle or "unknown",
-            "handle": handle,
-            "text": interaction.text,
-            "title": interaction.title,
-            "kind": interaction.kind.replace("_", " "),
-            "time": interaction.sort_at,
-            "dated": interaction.created_at is not None,
-            "deleted": interaction.deleted_at is not None,
-            "url": interaction.url if (interaction.url or "").startswith(("https://", "http://")) else None,
-        }
-        for interaction, name, display_name, handle in rows[:PAGE_SIZE]
-    ]
-    next_cursor = None
-    if len(rows) > PAGE_SIZE:
-        last = rows[PAGE_SIZE - 1][0]
-        next_cursor = Cursor(last.sort_at, last.id).encode()
-    return render(
-        request,
-        "stream.html",
-        {"items": items, "next_cursor": next_cursor, "first_page": after is None, "has_any": total},
-        viewer,
-    )
+def stream_view(request: Request, viewer: Reader, session: SessionDep) -> Response:
+    params = request.query_params
+    asked = filter_from_query(params)
+    cursor = read_cursor(params.get("after"))
+    confined = department_of(viewer)
+    page = stream_page(session, visible_to(asked, confined), cursor, PAGE_SIZE)
+    query = filter_query(params)
+    filtering = asked != StreamFilter()
+    channels, languages = filter_choices(request, session)
+    context = {
+        "items": cards(session, page.rows),
+        "f": asked,
+        "has_identity": (params.get("has_identity") or "").strip(),
+        "since": asked.since.date().isoformat() if asked.since else "",
+        "until": (asked.until - timedelta(days=1)).date().isoformat() if asked.until else "",
+        "filtering": filtering,
+        "active": sum(1 for k, _ in query if k != "q"),
+        "confined": confined,
+        "first_page": cursor is None,
+        "newest_url": page_url("/", query),
+        "older_url": page_url("/", query, page.next_cursor) if page.next_cursor else None,
+        "channels": channels,
+        "languages": languages,
+        "sentiments": SENTIMENTS,
+        "departments": list(session.execute(select(Department.slug, Department.name).order_by(Department.name))),
+        "has_any": bool(page.rows) or session.scalar(select(Interaction.id).limit(1)) is not None,
+    }
+    return render(request, "stream.html", context, viewer)

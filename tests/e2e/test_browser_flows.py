@@ -1,0 +1,61 @@
+"""Reading flows in a real headless Chromium (Debian's, driven by playwright-core) at phone and desktop sizes:
+search, a thread opened from a result, the author's identity page, and a department member refused another
+department's queue. Screenshots are kept in ``test-artifacts/``. A missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.server import PASSWORD, USERS, Server
+from tests.e2e.test_pages import pages_server  # noqa: F401  (the seeded `kith serve` fixture)
+
+ROOT = Path(__file__).parents[2]
+SCRIPT = Path(__file__).parent / "browser" / "flows.mjs"
+ARTIFACTS = ROOT / "test-artifacts"
+SHOTS = ("filters", "search", "thread", "identity", "hostile", "queue", "refused")
+
+
+def test_reading_flows_in_chromium_on_phone_and_desktop(pages_server: Server) -> None:  # noqa: F811
+    node = shutil.which("node")
+    if (
+        node is None
+        or not Path("/usr/bin/chromium").exists()
+        or not (ROOT / "node_modules" / "playwright-core").exists()
+    ):
+        pytest.fail("browser tests need node, /usr/bin/chromium and node_modules/playwright-core: run `make test`")
+    ARTIFACTS.mkdir(exist_ok=True)
+    done = subprocess.run(
+        [node, str(SCRIPT), pages_server.base, str(ARTIFACTS), USERS["agent"][0], USERS["service"][0], PASSWORD],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    results = {r["name"]: r for r in json.loads(done.stdout.strip().splitlines()[-1])}
+    assert set(results) == {"phone", "desktop"}
+    for r in results.values():
+        assert "q=PRAW" in r["searchUrl"]
+        assert r["found"] == 1 and r["foundText"].startswith("PRAW client developers")
+        assert "/conversations/" in r["threadUrl"] and r["threadItems"] == 3
+        left = r["indents"]
+        assert left[0] < left[1] < left[2], "replies are not indented under their parent"
+        assert "Reddit" in r["threadFacts"] and "Customer service" in r["threadFacts"]
+        assert "/identities/" in r["identityUrl"] and r["identityName"] == "bboe" and r["identityItems"] == 2
+        assert r["hostileName"].startswith('<script>alert("x")</script>')
+        assert r["queueItems"] == 1
+        assert r["memberItems"] == 3
+        assert r["refusedStatus"] == 403 and "Sales department's queue" in r["refusal"]
+        assert r["ownQueue"] == 1
+        assert not any(r["overflow"].values()), f"a page scrolls sideways: {r['overflow']}"
+        assert r["dialogs"] == 0, "user text executed script"
+        assert r["errors"] == []
+    for name in ("phone", "desktop"):
+        for shot in SHOTS:
+            assert (ARTIFACTS / f"flows-{shot}-{name}.png").stat().st_size > 1000
