@@ -24,6 +24,7 @@ class Conversation(Base):
     __table_args__ = (
         UniqueConstraint("channel_id", "thread_key"),
         Index("ix_conversation_last_activity_at", "last_activity_at"),
+        Index("ix_conversation_department_activity", "department", "last_activity_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
