@@ -22,7 +22,8 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, P
 from kith.auth.cli import user_app
 from kith.auth.service import AuthError
 from kith.bootstrap import engine
-from kith.channels.registry import BUILTIN, get_parser
+from kith.channels.registry import BUILTIN
+from kith.channels.service import ChannelDisabled, UnknownChannel
 from kith.config import get_settings
 from kith.db import make_engine, session_scope
 from kith.pipeline.ingest import InputError, ingest
@@ -64,10 +65,6 @@ def ingest_command(
     source: Annotated[str, typer.Argument(help="A file, a directory (read recursively) or - for stdin.")],
 ) -> None:
     """Import API response bodies, feeds, e-mails or CSV files into the raw store."""
-    try:
-        get_parser(channel)
-    except KeyError as exc:
-        raise UserError(exc.args[0]) from exc
     db = engine()
 
     def report(name: str, counts: StoreCounts) -> None:
@@ -232,7 +229,7 @@ def main() -> None:
     """Entry point: run the app, turning user-caused errors into one line on stderr."""
     try:
         app()
-    except (UserError, InputError, AuthError) as exc:
+    except (UserError, InputError, AuthError, UnknownChannel, ChannelDisabled) as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         sys.exit(2)
     except OperationalError as exc:

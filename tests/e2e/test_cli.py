@@ -61,7 +61,7 @@ def test_stdin_and_json_lines(db: str) -> None:
 @pytest.mark.parametrize(
     ("args", "needles"),
     [
-        (("ingest", "myspace", "x.json"), ("unknown channel", "mastodon")),
+        (("ingest", "myspace", "x.json"), ("Unknown channel", "mastodon")),
         (("ingest", "x", "/no/such/file.json"), ("no such file",)),
         (("quarantine", "show", "nope"), ("no quarantined item",)),
         (("quarantine", "replay"), ("--all",)),

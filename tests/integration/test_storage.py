@@ -206,3 +206,16 @@ def test_replies_thread_into_one_conversation_even_out_of_order(engine: Engine) 
         assert conversation is not None and conversation.last_activity_at is not None
         assert conversation.last_activity_at.minute == 3
         assert conversation.started_at is not None and conversation.started_at.minute == 1
+
+
+def test_a_configured_channel_is_read_by_the_parser_of_its_kind(engine: Engine) -> None:
+    from kith.channels.models import Channel
+
+    with session_scope(engine) as session:
+        session.add(Channel(name="x-support", kind="x", display_name="X support account", enabled=True))
+    counts = ingest(engine, "x-support", str(PAYLOADS / "x" / "v2-search-recent.json"))
+    assert counts.new == 10
+    assert run_pending(engine).processed == 10
+    stats = collect(engine)["channels"]
+    assert stats["x-support"]["interactions"] == 10
+    assert "x" not in stats  # nothing was filed under the parser's own name

@@ -14,8 +14,9 @@ from starlette.concurrency import run_in_threadpool
 
 from kith.auth.models import Role
 from kith.auth.service import Principal
+from kith.channels.service import ChannelDisabled, UnknownChannel
 from kith.pipeline.schemas import IngestOut
-from kith.pipeline.service import ChannelDisabled, UnknownChannel, check_ingest, do_ingest_payload
+from kith.pipeline.service import check_ingest, do_ingest_payload
 from kith.web.api_common import ErrorOut, api_router
 from kith.web.deps import SessionDep, require
 

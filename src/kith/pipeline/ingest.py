@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from kith.channels.base import ParseError, Parser, RawRecord, Rejected
 from kith.channels.registry import get_parser
-from kith.channels.service import ensure_channel
+from kith.channels.service import ensure_channel, parser_kind
 from kith.db import session_scope
 from kith.pipeline.raw_store import StoreCounts, quarantine_input, store_raw
 
@@ -55,7 +55,13 @@ def read_input(path: Path) -> bytes:
 
 
 def ingest_bytes(engine: Engine, channel: str, data: bytes, source: str) -> StoreCounts:
-    return store_pieces(engine, channel, split_input(get_parser(channel), data, source), source)
+    return store_pieces(engine, channel, split_input(parser_for(engine, channel), data, source), source)
+
+
+def parser_for(engine: Engine, channel: str) -> Parser:
+    """The parser of a channel: its configured kind, or the parser of the same name."""
+    with session_scope(engine) as session:
+        return get_parser(parser_kind(session, channel))
 
 
 def store_pieces(engine: Engine, channel: str, pieces: Iterator[RawRecord | Rejected], source: str) -> StoreCounts:
@@ -90,7 +96,7 @@ def ingest(
     on_file: Callable[[str, StoreCounts], None] | None = None,
 ) -> StoreCounts:
     """Ingest a file, a directory (recursively) or ``-`` (stdin) for ``channel``."""
-    parser = get_parser(channel)
+    parser = parser_for(engine, channel)
     total = StoreCounts()
     if target == "-":
         sources: list[tuple[str, bytes]] = [("<stdin>", sys.stdin.buffer.read())]

@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 
 from kith.channels.base import Rejected
 from kith.channels.models import Channel
-from kith.channels.registry import get_parser
 from kith.db import session_scope
-from kith.pipeline.ingest import split_input, store_pieces
+from kith.pipeline.ingest import parser_for, split_input, store_pieces
 from kith.pipeline.models import RawItem, RawStatus
 from kith.pipeline.raw_store import QUARANTINE_PREFIX, StoreCounts, quarantine_key
 from kith.pipeline.runner import RunReport, run_pending
@@ -100,7 +99,7 @@ def replay(engine: Engine, public_ids: list[str] | None, payload: bytes | None =
                 raw.payload = data
                 raw.status, raw.error = RawStatus.NEW, None
                 continue
-            pieces = list(split_input(get_parser(entry.channel), data, entry.source or "replay"))
+            pieces = list(split_input(parser_for(engine, entry.channel), data, entry.source or "replay"))
             if payload is None and any(
                 isinstance(p, Rejected) and quarantine_key(p.payload) == raw.external_id for p in pieces
             ):

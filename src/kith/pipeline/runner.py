@@ -28,7 +28,7 @@ from kith.channels.base import (
     ProductRecord,
 )
 from kith.channels.registry import get_parser
-from kith.channels.service import channel_names
+from kith.channels.service import channel_kinds
 from kith.commerce.service import record_order_lines, record_panel_responses, record_products
 from kith.db import session_scope, utcnow
 from kith.identities.service import record_identities
@@ -48,7 +48,8 @@ class RunReport:
 @dataclass(frozen=True)
 class _Item:
     id: int
-    channel: str
+    channel_id: int
+    kind: str  # the parser that reads it
     payload: bytes
     received_at: datetime
 
@@ -102,7 +103,7 @@ def _refresh_statistics(engine: Engine) -> None:
 
 
 def _claim(session: Session, size: int) -> list[_Item]:
-    names = channel_names(session)
+    kinds = channel_kinds(session)
     stmt = (
         select(RawItem.id, RawItem.channel_id, RawItem.payload, RawItem.received_at)
         .where(RawItem.status == RawStatus.NEW)
@@ -111,7 +112,10 @@ def _claim(session: Session, size: int) -> list[_Item]:
     )
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
-    return [_Item(row.id, names[row.channel_id], bytes(row.payload), row.received_at) for row in session.execute(stmt)]
+    return [
+        _Item(row.id, row.channel_id, kinds[row.channel_id], bytes(row.payload), row.received_at)
+        for row in session.execute(stmt)
+    ]
 
 
 def _process(session: Session, items: list[_Item]) -> tuple[int, list[str]]:
@@ -120,13 +124,13 @@ def _process(session: Session, items: list[_Item]) -> tuple[int, list[str]]:
     failed: list[str] = []
     for item in items:
         try:
-            parsed.append((item, get_parser(item.channel).normalise(item.payload)))
+            parsed.append((item, get_parser(item.kind).normalise(item.payload)))
         except ParseError as exc:
             _quarantine(session, item.id, str(exc))
             failed.append(f"raw item {item.id}: {exc}")
         except Exception as exc:  # a parser bug on unexpected input must not stop the batch
             reason = (
-                f"the {item.channel} parser failed on this item ({type(exc).__name__}: {exc}); "
+                f"the {item.kind} parser failed on this item ({type(exc).__name__}: {exc}); "
                 "it is kept and can be replayed once the parser is fixed"
             )
             log.exception("parser failure on raw item %s", item.id)
@@ -148,13 +152,12 @@ def _process(session: Session, items: list[_Item]) -> tuple[int, list[str]]:
 
 
 def _write(session: Session, parsed: list[tuple[_Item, list[Normalised]]]) -> None:
-    names = {name: cid for cid, name in channel_names(session).items()}
-    by_channel: dict[str, list[tuple[_Item, Normalised]]] = defaultdict(list)
+    by_channel: dict[int, list[tuple[_Item, Normalised]]] = defaultdict(list)
     for item, records in parsed:
         for record in records:
-            by_channel[item.channel].append((item, record))
-    for channel, pairs in by_channel.items():
-        _write_channel(session, names[channel], pairs)
+            by_channel[item.channel_id].append((item, record))
+    for channel_id, pairs in by_channel.items():
+        _write_channel(session, channel_id, pairs)
     ids = [item.id for item, _ in parsed]
     if ids:
         session.execute(

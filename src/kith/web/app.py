@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.middleware.sessions import SessionMiddleware
@@ -18,12 +19,14 @@ from kith import __version__
 from kith.auth import account_views, admin_views
 from kith.auth import views as auth_views
 from kith.auth.security import secret_key
+from kith.auth.service import Principal, principal_for, user_by_public_id
 from kith.channels import views as channel_views
 from kith.config import get_settings
+from kith.db import session_scope
 from kith.identities import views as identity_views
 from kith.interactions import views as interaction_views
 from kith.web import api, stream
-from kith.web.deps import LoginRequired
+from kith.web.deps import SESSION_USER, LoginRequired
 from kith.web.pages import render
 
 ROUTERS = (
@@ -86,6 +89,20 @@ def create_app(engine: Engine) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return render(request, "error.html", {"status": exc.status_code, "detail": exc.detail}, None, exc.status_code)
+        context = {"status": exc.status_code, "detail": exc.detail}
+        return render(request, "error.html", context, _viewer_for_error_page(request), exc.status_code)
 
     return app
+
+
+def _viewer_for_error_page(request: Request) -> Principal | None:
+    """Who is signed in, so an error page keeps the navigation (never raises: it is already an error)."""
+    uid = request.session.get(SESSION_USER) if "session" in request.scope else None
+    if not uid:
+        return None
+    try:
+        with session_scope(request.app.state.engine) as session:
+            user = user_by_public_id(session, str(uid))
+            return principal_for(session, user) if user is not None and user.active else None
+    except SQLAlchemyError:
+        return None
