@@ -219,3 +219,17 @@ def test_a_configured_channel_is_read_by_the_parser_of_its_kind(engine: Engine) 
     stats = collect(engine)["channels"]
     assert stats["x-support"]["interactions"] == 10
     assert "x" not in stats  # nothing was filed under the parser's own name
+
+
+def test_a_deletion_before_its_post_keeps_the_post_deleted_but_learns_who_and_when(engine: Engine) -> None:
+    ingest_bytes(engine, "mastodon", b"event: delete\ndata: 880001\n\n", "stream")
+    run_pending(engine)
+    ingest_bytes(engine, "mastodon", json.dumps(_status("words that were deleted", None)).encode(), "timeline")
+    run_pending(engine)
+    with session_scope(engine) as session:
+        row = session.scalar(select(Interaction).where(Interaction.external_id == "880001"))
+        assert row is not None
+        assert row.deleted_at is not None and row.text == ""
+        assert row.identity_id is not None
+        assert row.created_at is not None and row.created_at.isoformat() == "2026-06-01T10:00:00+00:00"
+        assert row.sort_at == row.created_at

@@ -9,11 +9,12 @@ or the original after an edit or a deletion changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, or_, select
 from sqlalchemy.orm import Session
 
 from kith.channels.base import InteractionRecord
@@ -53,32 +54,7 @@ def record_interactions(session: Session, channel_id: int, sightings: list[Sight
     now = utcnow()
     rows = [_row(s, channel_id, conversation_ids[thread_keys[s.record.external_id]], now) for s in live]
     table = Interaction.__table__
-    upsert(
-        session,
-        table,
-        rows,
-        keys=["channel_id", "external_id"],
-        update=[
-            "raw_item_id",
-            "identity_id",
-            "conversation_id",
-            "kind",
-            "text",
-            "title",
-            "lang",
-            "url",
-            "in_reply_to",
-            "visibility",
-            "basis",
-            "created_at",
-            "sort_at",
-            "edited_at",
-            "revision",
-            "metrics",
-            "attributes",
-        ],
-        where=lambda t, excluded: excluded.revision >= t.c.revision,
-    )
+    upsert(session, table, rows, keys=["channel_id", "external_id"], update=[], merge=_LIVE_MERGE)
     upsert(
         session,
         table,
@@ -87,6 +63,42 @@ def record_interactions(session: Session, channel_id: int, sightings: list[Sight
         update=["raw_item_id", "text", "title", "deleted_at", "revision", "metrics", "attributes"],
         where=lambda t, excluded: excluded.revision >= t.c.revision,
     )
+
+
+# Columns of the item's content: a newer-or-equal revision replaces them; an older one never does.
+_CONTENT = ("raw_item_id", "text", "title", "lang", "edited_at", "revision", "metrics", "attributes")
+# Who/where/when: also taken from an older version when the stored row is a placeholder tombstone (a
+# deletion that arrived before the item itself), so the tombstone learns its author, thread and time.
+_CONTEXT = (
+    "identity_id",
+    "conversation_id",
+    "kind",
+    "url",
+    "in_reply_to",
+    "visibility",
+    "basis",
+    "created_at",
+    "sort_at",
+)
+
+
+def _newer(t: Any, new: Any) -> Any:
+    return new.revision >= t.c.revision
+
+
+def _placeholder(t: Any) -> Any:
+    return and_(t.c.deleted_at.is_not(None), t.c.created_at.is_(None))
+
+
+def _take_content(name: str) -> Callable[[Any, Any], Any]:
+    return lambda t, new: case((_newer(t, new), new[name]), else_=t.c[name])
+
+
+def _take_context(name: str) -> Callable[[Any, Any], Any]:
+    return lambda t, new: case((or_(_newer(t, new), _placeholder(t)), new[name]), else_=t.c[name])
+
+
+_LIVE_MERGE = {**{c: _take_content(c) for c in _CONTENT}, **{c: _take_context(c) for c in _CONTEXT}}
 
 
 def _row(s: Sighting, channel_id: int, conversation_id: int | None, now: datetime) -> dict[str, Any]:
