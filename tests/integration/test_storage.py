@@ -233,3 +233,14 @@ def test_a_deletion_before_its_post_keeps_the_post_deleted_but_learns_who_and_wh
         assert row.identity_id is not None
         assert row.created_at is not None and row.created_at.isoformat() == "2026-06-01T10:00:00+00:00"
         assert row.sort_at == row.created_at
+
+
+def test_a_deletion_in_the_same_batch_as_its_post(engine: Engine) -> None:
+    ingest_bytes(engine, "mastodon", b"event: delete\ndata: 880001\n\n", "stream")
+    ingest_bytes(engine, "mastodon", json.dumps(_status("gone soon", None)).encode(), "timeline")
+    assert run_pending(engine).processed == 2  # one batch
+    with session_scope(engine) as session:
+        row = session.scalar(select(Interaction).where(Interaction.external_id == "880001"))
+        assert row is not None
+        assert row.deleted_at is not None and row.text == ""
+        assert row.identity_id is not None and row.created_at is not None

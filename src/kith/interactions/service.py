@@ -41,13 +41,17 @@ def revision_of(record: InteractionRecord) -> str:
 
 def record_interactions(session: Session, channel_id: int, sightings: list[Sighting]) -> None:
     """Upsert a batch of interactions of one channel with their conversations."""
-    latest: dict[str, Sighting] = {}
-    for sighting in sightings:  # keep the newest revision of each item (later raw item wins ties)
+    # the newest live version and the deletion of each item (later raw item wins ties); both are written,
+    # live first, so a deletion in the same batch as its post still keeps who, where and when
+    latest_live: dict[str, Sighting] = {}
+    deletions: dict[str, Sighting] = {}
+    for sighting in sightings:
+        chosen = deletions if sighting.record.deleted else latest_live
         key = sighting.record.external_id
-        if key not in latest or revision_of(sighting.record) >= revision_of(latest[key].record):
-            latest[key] = sighting
-    live = [s for s in latest.values() if not s.record.deleted]
-    tombstones = [s for s in latest.values() if s.record.deleted]
+        if key not in chosen or revision_of(sighting.record) >= revision_of(chosen[key].record):
+            chosen[key] = sighting
+    live = list(latest_live.values())
+    tombstones = list(deletions.values())
 
     thread_keys = _thread_keys(session, channel_id, [s.record for s in live])
     conversation_ids = _record_conversations(session, channel_id, live, thread_keys)
