@@ -4,6 +4,7 @@ from kith.auth.models import ApiToken, Department, User
 from kith.channels.models import Channel
 from kith.commerce.models import Order, OrderLine, PanelResponse, Product
 from kith.db import Base
+from kith.enrichment.models import InteractionTopic, ProductMention, Topic
 from kith.identities.models import Identity, LinkEvidence, Person
 from kith.interactions.models import Conversation, Interaction
 from kith.pipeline.models import RawItem
@@ -16,12 +17,15 @@ __all__ = [
     "Department",
     "Identity",
     "Interaction",
+    "InteractionTopic",
     "LinkEvidence",
     "Order",
     "OrderLine",
     "PanelResponse",
     "Person",
     "Product",
+    "ProductMention",
     "RawItem",
+    "Topic",
     "User",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kith.db import Base, JSONType, UTCDateTime, new_public_id, utcnow
@@ -74,6 +74,13 @@ class Interaction(Base):
     revision: Mapped[str] = mapped_column(String(64), default="")
     sentiment: Mapped[str | None] = mapped_column(String(16))  # negative|neutral|positive (enrichment)
     sentiment_score: Mapped[float | None] = mapped_column(Float)
+    # enrichment: what Kith detected (``lang`` above is what the source declared), and by which model
+    detected_lang: Mapped[str | None] = mapped_column(String(16))
+    script: Mapped[str | None] = mapped_column(String(32))
+    pii: Mapped[list[str]] = mapped_column(JSONType, default=list)  # kinds found: email, phone, card, iban
+    relevant: Mapped[bool | None] = mapped_column(Boolean)  # matched a topic or addressed us; None = not yet known
+    models: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)  # stage -> model version
+    enriched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     metrics: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     ingested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

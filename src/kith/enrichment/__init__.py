@@ -1,0 +1,1 @@
+"""Enrichment: language, sentiment, intent, product mentions, relevance (topics), PII — pure batch stages."""
