@@ -26,6 +26,11 @@ from kith.channels.registry import BUILTIN
 from kith.channels.service import ChannelDisabled, UnknownChannel
 from kith.config import get_settings
 from kith.db import make_engine, session_scope
+from kith.enrichment.cli import classify_app
+from kith.enrichment.query.cli import topics_app
+from kith.enrichment.stage import enrich_pending
+from kith.enrichment.topics import TopicError
+from kith.interactions.service import pending_enrichment
 from kith.pipeline.ingest import InputError, ingest
 from kith.pipeline.raw_store import StoreCounts
 from kith.pipeline.runner import RunReport, pending_count, run_pending
@@ -39,6 +44,8 @@ app = typer.Typer(
 quarantine_app = typer.Typer(help="Inputs Kith could not understand: list, inspect, replay.", no_args_is_help=True)
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(user_app, name="user")
+app.add_typer(topics_app, name="topics")
+app.add_typer(classify_app, name="classify")
 console = Console()
 err = Console(stderr=True)
 
@@ -76,18 +83,24 @@ def ingest_command(
         console.print("See why with [bold]kith quarantine list[/].")
 
 
-def run_with_progress(db: Engine, label: str = "Normalising") -> RunReport:
-    total = pending_count(db)
+def run_with_progress(db: Engine) -> RunReport:
+    """Normalise pending raw items, then enrich what changed — each with its progress bar."""
+    batch_size = get_settings().batch_size
     with Progress(
-        TextColumn("[bold]{task.description}"),
+        TextColumn("[bold]{task.description:12}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
         transient=False,
     ) as progress:
-        task = progress.add_task(label, total=total)
-        return run_pending(db, batch_size=get_settings().batch_size, on_batch=lambda n: progress.advance(task, n))
+        task = progress.add_task("Normalising", total=pending_count(db))
+        report = run_pending(db, batch_size=batch_size, on_batch=lambda n: progress.advance(task, n))
+        with session_scope(db) as session:
+            to_enrich = pending_enrichment(session)
+        enriching = progress.add_task("Enriching", total=to_enrich)
+        enrich_pending(db, batch_size=batch_size, on_batch=lambda n: progress.advance(enriching, n))
+    return report
 
 
 @app.command()
@@ -144,6 +157,7 @@ def demo(
 ) -> None:
     """Generate the sample company's data in each network's format, import it, process it, serve it."""
     from kith.demo.generate import generate
+    from kith.demo.setup import configure_demo
     from kith.demo.users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
 
     settings = get_settings()
@@ -154,6 +168,8 @@ def demo(
         if channel in written:
             total = ingest(db, channel, str(settings.demo_dir / channel))
             console.print(f"  {channel:10} {counts_line(total)}")
+    with session_scope(db) as session:
+        configure_demo(session)
     report = run_with_progress(db)
     console.print(f"{report.processed} processed, {report.quarantined} quarantined")
     with session_scope(db) as session:
@@ -229,7 +245,7 @@ def main() -> None:
     """Entry point: run the app, turning user-caused errors into one line on stderr."""
     try:
         app()
-    except (UserError, InputError, AuthError, UnknownChannel, ChannelDisabled) as exc:
+    except (UserError, InputError, AuthError, UnknownChannel, ChannelDisabled, TopicError) as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         sys.exit(2)
     except OperationalError as exc:

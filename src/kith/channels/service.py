@@ -80,3 +80,11 @@ def parser_kind(session: Session, channel: str) -> str:
 def channel_kinds(session: Session) -> dict[int, str]:
     """Channel id → the parser that reads it (a configured channel's kind, else its name)."""
     return {cid: kind or name for cid, name, kind in session.execute(select(Channel.id, Channel.name, Channel.kind))}
+
+
+def our_accounts(session: Session) -> dict[int, set[str]]:
+    """Channel id → the company's own handles there (lower case, without "@")."""
+    accounts: dict[int, set[str]] = {}
+    for channel_id, account in session.execute(select(Channel.id, Channel.account).where(Channel.account.is_not(None))):
+        accounts[channel_id] = {a.strip().lower().lstrip("@") for a in str(account).split(",") if a.strip()}
+    return accounts

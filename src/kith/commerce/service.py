@@ -124,3 +124,21 @@ def _ids(session: Session, key_col: Any, id_col: Any, keys: list[str]) -> dict[s
     for part in chunks(keys):
         found.update(session.execute(select(key_col, id_col).where(key_col.in_(part))).all())
     return found
+
+
+def catalogue(session: Session) -> tuple[list[ProductRecord], dict[str, int]]:
+    """The product catalogue as records (for mention detection) and the row id of each SKU."""
+    products = list(session.scalars(select(Product).order_by(Product.sku)))
+    records = [
+        ProductRecord(
+            sku=p.sku,
+            name=p.name,
+            category=p.category,
+            price=p.price,
+            currency=p.currency,
+            aliases=tuple(p.aliases or ()),
+            description=p.description,
+        )
+        for p in products
+    ]
+    return records, {p.sku: p.id for p in products}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from kith.channels.base import InteractionRecord
@@ -102,7 +102,16 @@ def _take_context(name: str) -> Callable[[Any, Any], Any]:
     return lambda t, new: case((or_(_newer(t, new), _placeholder(t)), new[name]), else_=t.c[name])
 
 
-_LIVE_MERGE = {**{c: _take_content(c) for c in _CONTENT}, **{c: _take_context(c) for c in _CONTEXT}}
+def _reset_enrichment(t: Any, new: Any) -> Any:
+    """New content must be enriched again: a newer revision clears the enrichment mark."""
+    return case((_newer(t, new), None), else_=t.c.enriched_at)
+
+
+_LIVE_MERGE = {
+    **{c: _take_content(c) for c in _CONTENT},
+    **{c: _take_context(c) for c in _CONTEXT},
+    "enriched_at": _reset_enrichment,
+}
 
 
 def _row(s: Sighting, channel_id: int, conversation_id: int | None, now: datetime) -> dict[str, Any]:
@@ -130,6 +139,7 @@ def _row(s: Sighting, channel_id: int, conversation_id: int | None, now: datetim
         "metrics": dict(r.metrics),
         "attributes": {} if r.deleted else dict(r.attributes),
         "ingested_at": now,
+        "enriched_at": None,
     }
 
 
@@ -238,3 +248,70 @@ def stream_query(cursor: Cursor | None = None) -> Select[Interaction]:
         )
         stmt = stmt.where(after)
     return stmt.order_by(Interaction.sort_at.desc(), Interaction.id.desc())
+
+
+# ---- enrichment ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ToEnrich:
+    id: int
+    text: str
+    title: str | None
+    visibility: str
+    channel_id: int
+    channel: str
+    deleted: bool
+    author: str | None  # handle, else display name
+    lang: str | None  # as the source declared it
+    url: str | None
+    country: str | None
+    attributes: dict[str, Any]
+
+
+def claim_for_enrichment(session: Session, limit: int) -> list[ToEnrich]:
+    """Interactions whose current content has not been enriched yet, oldest first."""
+    from kith.channels.models import Channel
+    from kith.identities.models import Identity
+
+    stmt = (
+        select(Interaction, Channel.name, Identity.handle, Identity.display_name, Identity.attributes)
+        .join(Channel, Channel.id == Interaction.channel_id)
+        .outerjoin(Identity, Identity.id == Interaction.identity_id)
+        .where(Interaction.enriched_at.is_(None))
+        .order_by(Interaction.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True, of=Interaction)
+    found = []
+    for row, channel, handle, display_name, author_attributes in session.execute(stmt).all():
+        country = (author_attributes or {}).get("country") or (author_attributes or {}).get("location")
+        found.append(
+            ToEnrich(
+                id=row.id,
+                text=row.text or "",
+                title=row.title,
+                visibility=row.visibility,
+                channel_id=row.channel_id,
+                channel=channel,
+                deleted=row.deleted_at is not None,
+                author=handle or display_name,
+                lang=row.lang,
+                url=row.url,
+                country=country if isinstance(country, str) else None,
+                attributes=dict(row.attributes or {}),
+            )
+        )
+    return found
+
+
+def record_enrichment(session: Session, results: list[dict[str, Any]]) -> None:
+    """Store per-interaction enrichment (``id`` plus the enrichment columns) in one executemany."""
+    if not results:
+        return
+    session.execute(update(Interaction), results)  # ORM bulk UPDATE by primary key
+
+
+def pending_enrichment(session: Session) -> int:
+    return session.scalar(select(func.count()).where(Interaction.enriched_at.is_(None))) or 0

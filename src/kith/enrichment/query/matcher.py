@@ -1,0 +1,229 @@
+"""Compile a query once, match many documents: ``compile_query(text).match(doc) -> Match | None``.
+
+Why compile: a topic is matched against every incoming interaction, so everything that depends only on
+the query (folding its words, wildcard regexes, field rules) happens here, once. Per document the text
+is tokenised once; each leaf looks its words up in that document's index and remembers its hits so the
+boolean test and the highlighting share the work. AND and OR stop early; only a matching document pays
+for collecting spans.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from kith.enrichment.query import parser as ast
+from kith.enrichment.query.document import Document
+from kith.enrichment.query.errors import QuerySyntaxError, where
+from kith.enrichment.query.fields import FieldValueError, Predicate, predicate
+from kith.enrichment.query.prefilter import Sketch, all_of, any_of, compile_sketch
+from kith.enrichment.query.terms import (
+    AnyOf,
+    Leaf,
+    Near,
+    Node,
+    Phrase,
+    Piece,
+    Raw,
+    Sloppy,
+    Span,
+    Tag,
+    merge_spans,
+    pieces_of,
+)
+from kith.enrichment.query.text import MARKS, Analysed, fold, query_tokens
+
+_HASHTAG = re.compile(f"[\\w*?{MARKS}]+")
+_MENTION = re.compile(f"[\\w*?.\\-@{MARKS}]+")
+
+
+@dataclass(frozen=True)
+class Match:
+    """Why a document matched: character offsets into ``doc.text`` of the words that did it.
+
+    Sorted, overlapping spans merged. Empty when only fields (author:, site: ...) or a NOT decided.
+    """
+
+    spans: list[Span] = field(default_factory=list)
+
+
+class AllOf(Node):
+    def __init__(self, children: list[Node]) -> None:
+        self.children = children
+
+    def test(self, ctx: Analysed) -> bool:
+        for child in self.children:  # noqa: SIM110 - a loop is faster than all() here, per document
+            if not child.test(ctx):
+                return False
+        return True
+
+    def collect(self, ctx: Analysed, out: list[Span]) -> None:
+        for child in self.children:
+            child.collect(ctx, out)
+
+    def sketch(self) -> Sketch | None:
+        return all_of(child.sketch() for child in self.children)
+
+
+class EitherOf(Node):
+    def __init__(self, children: list[Node]) -> None:
+        self.children = children
+
+    def test(self, ctx: Analysed) -> bool:
+        for child in self.children:  # noqa: SIM110 - a loop is faster than any() here, per document
+            if child.test(ctx):
+                return True
+        return False
+
+    def collect(self, ctx: Analysed, out: list[Span]) -> None:
+        for child in self.children:
+            if child.test(ctx):  # leaves remember their hits: no second search
+                child.collect(ctx, out)
+
+    def sketch(self) -> Sketch | None:
+        return any_of(child.sketch() for child in self.children)
+
+
+class NoneOf(Node):
+    def __init__(self, child: Node) -> None:
+        self.child = child
+
+    def test(self, ctx: Analysed) -> bool:
+        return not self.child.test(ctx)
+
+    def collect(self, ctx: Analysed, out: list[Span]) -> None:
+        return  # what is absent has no place in the text
+
+
+class FieldTest(Node):
+    def __init__(self, check: Predicate) -> None:
+        self.check = check
+
+    def test(self, ctx: Analysed) -> bool:
+        return self.check(ctx)
+
+    def collect(self, ctx: Analysed, out: list[Span]) -> None:
+        return  # fields are not in the text
+
+
+class Query:
+    """A compiled query. Thread-safe: matching keeps its scratch space on the per-call document."""
+
+    def __init__(self, text: str, root: Node, slots: int, *, prefilter: bool = True) -> None:
+        self.text = text
+        self._root = root
+        self._slots = slots
+        sketch = root.sketch() if prefilter else None
+        self.sketch = sketch  # what the prefilter looks for; None when it cannot rule anything out
+        self._possible = compile_sketch(sketch) if sketch is not None else None
+
+    def __repr__(self) -> str:
+        return f"Query({self.text!r})"
+
+    def match(self, doc: Document) -> Match | None:
+        possible = self._possible
+        if possible is not None:
+            text = doc.text
+            hay = text.lower() if text.isascii() else fold(text)
+            if doc.hashtags or doc.mentions:
+                hay = "\n".join((hay, *map(fold, doc.hashtags), *map(fold, doc.mentions)))
+            if not possible(hay):
+                return None
+        ctx = Analysed(doc.text)
+        ctx.doc = doc
+        ctx.memo = [None] * self._slots
+        if not self._root.test(ctx):
+            return None
+        spans: list[Span] = []
+        self._root.collect(ctx, spans)
+        return Match(merge_spans(spans))
+
+    def match_many(self, docs: Iterable[Document]) -> Iterator[Match | None]:
+        """``match`` for each document, in order (lazily: pipe a stream through it)."""
+        match = self.match
+        for doc in docs:
+            yield match(doc)
+
+    def match_text(self, text: str) -> Match | None:
+        """Match plain text, with hashtags, mentions and links read from it."""
+        return self.match(Document.from_text(text))
+
+
+class Compiler:
+    def __init__(self, query: str) -> None:
+        self.query = query
+        self.slots = 0
+
+    def slot(self) -> int:
+        self.slots += 1
+        return self.slots - 1
+
+    def error(self, message: str, offset: int) -> QuerySyntaxError:
+        return QuerySyntaxError(message.replace("{at}", where(self.query, offset)), self.query, offset)
+
+    def node(self, node: ast.Node) -> Node:
+        if isinstance(node, ast.And):
+            return AllOf([self.node(child) for child in node.children])
+        if isinstance(node, ast.Or):
+            return EitherOf([self.node(child) for child in node.children])
+        if isinstance(node, ast.Not):
+            return NoneOf(self.node(node.child))
+        if isinstance(node, ast.Field):
+            try:
+                return FieldTest(predicate(node.name, node.value))
+            except FieldValueError as exc:
+                raise self.error(f"{exc} ({{at}})", node.pos) from None
+        return self.leaf(node)
+
+    def leaf(self, node: ast.Node) -> Leaf:
+        if isinstance(node, ast.Term):
+            return Phrase(self.slot(), self.pieces(node.text, node.pos, "term"))
+        if isinstance(node, ast.Phrase):
+            pieces = self.pieces(node.text, node.pos, "phrase")
+            if not node.slop or len(pieces) == 1:  # ~0 is the exact phrase
+                return Phrase(self.slot(), pieces)
+            return Sloppy(self.slot(), pieces, node.slop)
+        if isinstance(node, ast.Raw):
+            return Raw(self.slot(), node.text)
+        if isinstance(node, ast.Tag):
+            self.check_tag(node)
+            return Tag(self.slot(), node.sign, node.value)
+        if isinstance(node, ast.Near):
+            return Near(self.slot(), self.leaf(node.left), self.leaf(node.right), node.distance, node.ordered)
+        if isinstance(node, ast.Or):
+            return AnyOf(self.slot(), [self.leaf(child) for child in node.children])
+        raise self.error("this cannot be used inside NEAR ({at})", node.pos)  # pragma: no cover - parser checks
+
+    def pieces(self, text: str, pos: int, what: str) -> list[Piece]:
+        tokens = query_tokens(text)
+        shown = text if what == "term" else f'"{text}"'
+        if not tokens:
+            raise self.error(
+                f"{what} {shown} at {{at}} has no letters, digits or emoji to search for; "
+                f'use raw:"{text}" to match punctuation',
+                pos,
+            )
+        if all(not folded.strip("*?") for _, folded in tokens):
+            raise self.error(f"{what} {shown} at {{at}} is only wildcards: it would match every word", pos)
+        return pieces_of(tokens)
+
+    def check_tag(self, node: ast.Tag) -> None:
+        if not (_HASHTAG if node.sign == "#" else _MENTION).fullmatch(node.value):
+            kind = "hashtag" if node.sign == "#" else "mention"
+            raise self.error(
+                f"{kind} {node.sign}{node.value} at {{at}} can only contain letters, digits, _ and wildcards",
+                node.pos,
+            )
+        if not node.value.strip("*?"):
+            raise self.error(f"{node.sign}{node.value} at {{at}} is only wildcards", node.pos)
+
+
+def compile_query(text: str, *, prefilter: bool = True) -> Query:
+    """Parse and compile ``text``; raises :class:`QuerySyntaxError` with the column of the problem.
+
+    ``prefilter=False`` skips the substring pre-check (same answers, slower): for tests and benchmarks.
+    """
+    compiler = Compiler(text)
+    root = compiler.node(ast.parse(text))
+    return Query(text, root, compiler.slots, prefilter=prefilter)
