@@ -30,6 +30,7 @@ from kith.enrichment.cli import classify_app
 from kith.enrichment.query.cli import topics_app
 from kith.enrichment.stage import enrich_pending
 from kith.enrichment.topics import TopicError
+from kith.identities.dedupe_cli import identities_app
 from kith.interactions.service import pending_enrichment
 from kith.pipeline.ingest import InputError, ingest
 from kith.pipeline.raw_store import StoreCounts
@@ -46,6 +47,7 @@ app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(user_app, name="user")
 app.add_typer(topics_app, name="topics")
 app.add_typer(classify_app, name="classify")
+app.add_typer(identities_app, name="identities")
 console = Console()
 err = Console(stderr=True)
 
