@@ -6,39 +6,13 @@ the Account page are kept in ``test-artifacts/``. A missing browser is a failure
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-from pathlib import Path
-
-import pytest
-
+from tests.e2e.browser.runner import ARTIFACTS, run_script
 from tests.e2e.server import PASSWORD, USERS, Server
 from tests.e2e.test_admin import server  # noqa: F401  (the running `kith serve` fixture)
 
-ROOT = Path(__file__).parents[2]
-SCRIPT = Path(__file__).parent / "browser" / "admin.mjs"
-ARTIFACTS = ROOT / "test-artifacts"
-
 
 def test_admin_adds_a_channel_in_chromium_on_phone_and_desktop(server: Server) -> None:  # noqa: F811
-    node = shutil.which("node")
-    if (
-        node is None
-        or not Path("/usr/bin/chromium").exists()
-        or not (ROOT / "node_modules" / "playwright-core").exists()
-    ):
-        pytest.fail("browser tests need node, /usr/bin/chromium and node_modules/playwright-core: run `make test`")
-    ARTIFACTS.mkdir(exist_ok=True)
-    done = subprocess.run(
-        [node, str(SCRIPT), server.base, str(ARTIFACTS), USERS["admin"][0], PASSWORD],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr
-    results = {r["name"]: r for r in json.loads(done.stdout.strip().splitlines()[-1])}
+    results = run_script("admin.mjs", server.base, str(ARTIFACTS), USERS["admin"][0], PASSWORD)
     assert set(results) == {"phone", "desktop"}
     for name, r in results.items():
         assert r["notice"] == "The channel was added."

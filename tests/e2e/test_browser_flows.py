@@ -5,40 +5,17 @@ department's queue. Screenshots are kept in ``test-artifacts/``. A missing brows
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-from pathlib import Path
-
-import pytest
-
+from tests.e2e.browser.runner import ARTIFACTS, run_script
 from tests.e2e.server import PASSWORD, USERS, Server
 from tests.e2e.test_pages import pages_server  # noqa: F401  (the seeded `kith serve` fixture)
 
-ROOT = Path(__file__).parents[2]
-SCRIPT = Path(__file__).parent / "browser" / "flows.mjs"
-ARTIFACTS = ROOT / "test-artifacts"
 SHOTS = ("filters", "search", "thread", "identity", "hostile", "queue", "refused")
 
 
 def test_reading_flows_in_chromium_on_phone_and_desktop(pages_server: Server) -> None:  # noqa: F811
-    node = shutil.which("node")
-    if (
-        node is None
-        or not Path("/usr/bin/chromium").exists()
-        or not (ROOT / "node_modules" / "playwright-core").exists()
-    ):
-        pytest.fail("browser tests need node, /usr/bin/chromium and node_modules/playwright-core: run `make test`")
-    ARTIFACTS.mkdir(exist_ok=True)
-    done = subprocess.run(
-        [node, str(SCRIPT), pages_server.base, str(ARTIFACTS), USERS["agent"][0], USERS["service"][0], PASSWORD],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        cwd=ROOT,
+    results = run_script(
+        "flows.mjs", pages_server.base, str(ARTIFACTS), USERS["agent"][0], USERS["service"][0], PASSWORD
     )
-    assert done.returncode == 0, done.stderr
-    results = {r["name"]: r for r in json.loads(done.stdout.strip().splitlines()[-1])}
     assert set(results) == {"phone", "desktop"}
     for r in results.values():
         assert "q=PRAW" in r["searchUrl"]
