@@ -28,6 +28,7 @@ from kith.config import get_settings
 from kith.db import make_engine, session_scope
 from kith.enrichment.cli import classify_app
 from kith.enrichment.query.cli import topics_app
+from kith.enrichment.sentiment.cli import train_sentiment
 from kith.enrichment.stage import enrich_pending
 from kith.enrichment.topics import TopicError
 from kith.identities.dedupe_cli import identities_app
@@ -48,6 +49,11 @@ app.add_typer(user_app, name="user")
 app.add_typer(topics_app, name="topics")
 app.add_typer(classify_app, name="classify")
 app.add_typer(identities_app, name="identities")
+train_app = typer.Typer(
+    help="Train Kith's models from data (the shipped models need no training).", no_args_is_help=True
+)
+train_app.command("sentiment")(train_sentiment)
+app.add_typer(train_app, name="train")
 console = Console()
 err = Console(stderr=True)
 

@@ -73,6 +73,9 @@ def test_every_interaction_is_enriched_once_and_again_after_an_edit(engine: Engi
     assert first.relevant is True and second.relevant is False
     assert third.detected_lang == "ja" and third.relevant is True  # a direct message is addressed to us
     assert first.models["language"].startswith("py3langid")
+    assert first.sentiment == "unsupported"  # German: the shipped model is English-only, and says so
+    assert second.sentiment in {"negative", "neutral", "positive"}
+    assert second.models["sentiment"].startswith("sentiment-")
     with session_scope(engine) as session:
         mention = session.scalar(select(ProductMention).where(ProductMention.interaction_id == first.id))
         assert mention is not None and mention.matched == "Aurora 500" and mention.how == "name"

@@ -17,6 +17,7 @@ from kith.db import session_scope
 from kith.enrichment.labels import Label
 from kith.enrichment.language import classify_language
 from kith.enrichment.query.cli import topics_app
+from kith.enrichment.sentiment_gate import sentiment_by_language
 from kith.enrichment.topics import KINDS, do_add_topic, do_remove_topic, list_topics
 
 console = Console()
@@ -87,3 +88,9 @@ def print_labels(texts: Sequence[str], classify: Callable[[Sequence[str]], list[
 def language(source: Annotated[str, typer.Argument(help="A text file, one text per line, or - for stdin.")]) -> None:
     """Identify the language of each line (ISO 639-1, or 'und')."""
     print_labels(read_lines(source), classify_language)
+
+
+@classify_app.command("sentiment")
+def sentiment(source: Annotated[str, typer.Argument(help="A text file, one text per line, or - for stdin.")]) -> None:
+    """Sentiment of each line (negative/neutral/positive, or 'unsupported' for non-English text)."""
+    print_labels(read_lines(source), sentiment_by_language)
