@@ -4,12 +4,13 @@ from kith.auth.models import ApiToken, Department, User
 from kith.channels.models import Channel
 from kith.commerce.models import Order, OrderLine, PanelResponse, Product
 from kith.db import Base
-from kith.enrichment.models import InteractionTopic, ProductMention, Topic
-from kith.identities.models import Identity, LinkEvidence, Person
+from kith.enrichment.models import Alert, InteractionTopic, ProductMention, Topic
+from kith.identities.models import Identity, LinkEvidence, MatchSuggestion, Person
 from kith.interactions.models import Conversation, Interaction
 from kith.pipeline.models import RawItem
 
 __all__ = [
+    "Alert",
     "ApiToken",
     "Base",
     "Channel",
@@ -19,6 +20,7 @@ __all__ = [
     "Interaction",
     "InteractionTopic",
     "LinkEvidence",
+    "MatchSuggestion",
     "Order",
     "OrderLine",
     "PanelResponse",

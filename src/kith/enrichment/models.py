@@ -53,3 +53,25 @@ class ProductMention(Base):
     end: Mapped[int] = mapped_column(Integer)
     how: Mapped[str] = mapped_column(String(16))  # sku | name | alias | fuzzy
     score: Mapped[float] = mapped_column(Float)
+
+
+class Alert(Base):
+    """A sudden spike of volume or negative sentiment on a topic against its own hourly baseline."""
+
+    __tablename__ = "alert"
+    __table_args__ = (UniqueConstraint("topic_id", "kind", "window_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # volume | negative
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    observed: Mapped[float] = mapped_column(Float)
+    baseline: Mapped[float] = mapped_column(Float)
+    score: Mapped[float] = mapped_column(Float)  # how unusual (e.g. a z-score or a Poisson tail), see the detector
+    department: Mapped[str | None] = mapped_column(String(64))
+    samples: Mapped[list[Any]] = mapped_column(JSONType, default=list)  # public ids of example interactions
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))

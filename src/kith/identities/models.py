@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kith.db import Base, JSONType, UTCDateTime, new_public_id, utcnow
@@ -65,3 +65,25 @@ class LinkEvidence(Base):
     decided_by: Mapped[str | None] = mapped_column(String(200))  # user or rule
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MatchSuggestion(Base):
+    """A probable link between two identities, for a human to accept or reject — never applied alone.
+
+    Both decisions are kept: they are the labels the matcher learns from.
+    """
+
+    __tablename__ = "match_suggestion"
+    __table_args__ = (UniqueConstraint("left_identity_id", "right_identity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    left_identity_id: Mapped[int] = mapped_column(ForeignKey("identity.id"), index=True)
+    right_identity_id: Mapped[int] = mapped_column(ForeignKey("identity.id"), index=True)
+    probability: Mapped[float] = mapped_column(Float)
+    agreeing: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)  # field -> how it agreed
+    method: Mapped[str] = mapped_column(String(32))  # splink | social
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open|accepted|rejected
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -76,6 +76,8 @@ class Interaction(Base):
     sentiment_score: Mapped[float | None] = mapped_column(Float)
     # enrichment: what Kith detected (``lang`` above is what the source declared), and by which model
     detected_lang: Mapped[str | None] = mapped_column(String(16))
+    intent: Mapped[str | None] = mapped_column(String(32))  # question, complaint, purchase_intent, ...
+    intent_score: Mapped[float | None] = mapped_column(Float)
     script: Mapped[str | None] = mapped_column(String(32))
     pii: Mapped[list[str]] = mapped_column(JSONType, default=list)  # kinds found: email, phone, card, iban
     relevant: Mapped[bool | None] = mapped_column(Boolean)  # matched a topic or addressed us; None = not yet known
