@@ -101,3 +101,28 @@ def test_without_topics_everything_is_relevant_and_bad_queries_are_refused(engin
         do_add_topic(session, "Broken", "brand", "(nordlicht OR", None)
     with session_scope(engine) as session:
         assert session.scalar(select(Topic.id)) is None
+
+
+def test_the_stream_filters_by_topic_relevance_and_detected_language(engine: Engine) -> None:
+    from kith.interactions.stream import StreamFilter, stream_page
+
+    with session_scope(engine) as session:
+        topic_id = do_add_topic(session, "Bikes", "product", "aurora* OR bike*", None).id
+    load(
+        engine,
+        [
+            status("21", "My Aurora bike is great"),
+            status("22", "Das Wetter ist heute schön"),
+            status("23", "Completely unrelated chatter about lunch"),
+        ],
+    )
+    enrich_pending(engine)
+
+    def ids(f: StreamFilter) -> set[str]:
+        with session_scope(engine) as session:
+            return {row.interaction.external_id for row in stream_page(session, f).rows}
+
+    assert ids(StreamFilter(topic_id=topic_id)) == {"21"}
+    assert ids(StreamFilter(relevant=True)) == {"21"}
+    assert ids(StreamFilter(relevant=False)) == {"22", "23"}
+    assert ids(StreamFilter(lang="de")) == {"22"}  # detected: the source declared no language

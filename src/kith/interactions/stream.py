@@ -35,6 +35,8 @@ class StreamFilter:
     has_identity: bool | None = None
     identity_id: int | None = None
     conversation_id: int | None = None
+    topic_id: int | None = None  # tagged with this listening topic
+    relevant: bool | None = None  # matched a topic or addressed to us (enrichment)
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,8 @@ def stream_select(session: Session, f: StreamFilter, cursor: Cursor | None = Non
         stmt = stmt.where(Interaction.sort_at >= f.since)
     if f.until is not None:
         stmt = stmt.where(Interaction.sort_at < f.until)
-    if f.lang:
-        stmt = stmt.where(Interaction.lang == f.lang)
+    if f.lang:  # what Kith detected, or what the source declared when not yet enriched
+        stmt = stmt.where(func.coalesce(Interaction.detected_lang, Interaction.lang) == f.lang)
     if f.sentiment:
         stmt = stmt.where(Interaction.sentiment == f.sentiment)
     if f.department:
@@ -105,6 +107,13 @@ def stream_select(session: Session, f: StreamFilter, cursor: Cursor | None = Non
         stmt = stmt.where(Interaction.identity_id.is_not(None) if f.has_identity else Interaction.identity_id.is_(None))
     if f.identity_id is not None:
         stmt = stmt.where(Interaction.identity_id == f.identity_id)
+    if f.topic_id is not None:
+        from kith.enrichment.models import InteractionTopic  # the enrichment domain owns topic tags
+
+        tagged = select(InteractionTopic.interaction_id).where(InteractionTopic.topic_id == f.topic_id)
+        stmt = stmt.where(Interaction.id.in_(tagged))
+    if f.relevant is not None:
+        stmt = stmt.where(Interaction.relevant.is_(f.relevant))
     if f.conversation_id is not None:
         stmt = stmt.where(Interaction.conversation_id == f.conversation_id)
     if cursor is not None:
@@ -134,5 +143,6 @@ def channel_choices(session: Session) -> list[str]:
 
 
 def language_choices(session: Session) -> list[str]:
-    stmt = select(Interaction.lang).where(Interaction.lang.is_not(None)).group_by(Interaction.lang)
-    return sorted(lang for lang in session.scalars(stmt.order_by(func.count().desc()).limit(40)) if lang)
+    lang = func.coalesce(Interaction.detected_lang, Interaction.lang)
+    stmt = select(lang).where(lang.is_not(None), lang != "und").group_by(lang)
+    return sorted(code for code in session.scalars(stmt.order_by(func.count().desc()).limit(40)) if code)

@@ -40,7 +40,8 @@ from kith.web.pages import render
 
 router = APIRouter()
 PAGE_SIZE = 50
-SENTIMENTS = ("negative", "neutral", "positive")
+SENTIMENTS = ("negative", "neutral", "positive", "unsupported")
+RELEVANCE = {"": None, "yes": True, "no": False}
 HAS_IDENTITY = {"": None, "any": None, "yes": True, "no": False}
 MAX_Q = 200
 NO_AT_SIGN = {"email", "csv"}  # channels whose handles are addresses or numbers, not @names
@@ -154,7 +155,7 @@ def _text(params: QueryParams, name: str, limit: int = 64) -> str | None:
     return value or None
 
 
-def filter_from_query(params: QueryParams) -> StreamFilter:
+def filter_from_query(params: QueryParams, session: Session) -> StreamFilter:
     """Validate the Stream page's query string (q, channel…, since, until, lang, sentiment, department,
     has_identity) into a filter. Dates are whole UTC days; ``until`` is inclusive."""
     since, until = _date(params, "since", "'from'"), _date(params, "until", "'to'")
@@ -173,7 +174,13 @@ def filter_from_query(params: QueryParams) -> StreamFilter:
             raise HTTPException(400, "A channel name in the filter is too long; pick channels from the list.")
         if name and name not in channels:
             channels.append(name)
+    relevant = (params.get("relevant") or "").strip()
+    if relevant not in RELEVANCE:
+        raise HTTPException(400, "The 'relevant' filter takes yes, no or any.")
+    topic = _text(params, "topic", 32)
     return StreamFilter(
+        topic_id=topic_id_of(session, topic) if topic else None,
+        relevant=RELEVANCE[relevant],
         q=_text(params, "q", MAX_Q),
         channels=tuple(channels),
         since=datetime.combine(since, datetime.min.time(), UTC) if since else None,
@@ -187,7 +194,7 @@ def filter_from_query(params: QueryParams) -> StreamFilter:
 
 def filter_query(params: QueryParams) -> list[tuple[str, str]]:
     """The filter parameters of the current URL (no cursor), to carry into pager links."""
-    keep = ("q", "channel", "since", "until", "lang", "sentiment", "department", "has_identity")
+    keep = ("q", "channel", "since", "until", "lang", "sentiment", "department", "has_identity", "topic", "relevant")
     return [(k, v) for k, v in params.multi_items() if k in keep and v.strip()]
 
 
@@ -208,7 +215,7 @@ def filter_choices(request: Request, session: Session) -> tuple[list[tuple[str, 
 @router.get("/", response_class=HTMLResponse)
 def stream_view(request: Request, viewer: Reader, session: SessionDep) -> Response:
     params = request.query_params
-    asked = filter_from_query(params)
+    asked = filter_from_query(params, session)
     cursor = read_cursor(params.get("after"))
     confined = department_of(viewer)
     page = stream_page(session, visible_to(asked, confined), cursor, PAGE_SIZE)
@@ -219,6 +226,9 @@ def stream_view(request: Request, viewer: Reader, session: SessionDep) -> Respon
         "items": cards(session, page.rows),
         "f": asked,
         "has_identity": (params.get("has_identity") or "").strip(),
+        "relevant": (params.get("relevant") or "").strip(),
+        "topic": (params.get("topic") or "").strip(),
+        "topics": topic_choices(session),
         "since": asked.since.date().isoformat() if asked.since else "",
         "until": (asked.until - timedelta(days=1)).date().isoformat() if asked.until else "",
         "filtering": filtering,
@@ -234,3 +244,20 @@ def stream_view(request: Request, viewer: Reader, session: SessionDep) -> Respon
         "has_any": bool(page.rows) or session.scalar(select(Interaction.id).limit(1)) is not None,
     }
     return render(request, "stream.html", context, viewer)
+
+
+def topic_id_of(session: Session, public_id: str) -> int:
+    from kith.enrichment.models import Topic
+
+    found = session.scalar(select(Topic.id).where(Topic.public_id == public_id))
+    if found is None:
+        raise HTTPException(400, "Unknown topic in the filter; pick one from the list.")
+    return found
+
+
+def topic_choices(session: Session) -> list[tuple[str, str]]:
+    from kith.enrichment.models import Topic
+
+    return [
+        (t.public_id, t.name) for t in session.scalars(select(Topic).where(Topic.active.is_(True)).order_by(Topic.name))
+    ]
