@@ -26,7 +26,9 @@ from kith.channels.registry import BUILTIN
 from kith.channels.service import ChannelDisabled, UnknownChannel
 from kith.config import get_settings
 from kith.db import make_engine, session_scope
+from kith.enrichment.alerts_cli import alerts_app
 from kith.enrichment.cli import classify_app
+from kith.enrichment.intent.cli import train_intent
 from kith.enrichment.query.cli import topics_app
 from kith.enrichment.sentiment.cli import train_sentiment
 from kith.enrichment.stage import enrich_pending
@@ -49,10 +51,12 @@ app.add_typer(user_app, name="user")
 app.add_typer(topics_app, name="topics")
 app.add_typer(classify_app, name="classify")
 app.add_typer(identities_app, name="identities")
+app.add_typer(alerts_app, name="alerts")
 train_app = typer.Typer(
     help="Train Kith's models from data (the shipped models need no training).", no_args_is_help=True
 )
 train_app.command("sentiment")(train_sentiment)
+train_app.command("intent")(train_intent)
 app.add_typer(train_app, name="train")
 console = Console()
 err = Console(stderr=True)

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, select
 
 from kith.channels.models import Channel
 from kith.db import session_scope
+from kith.enrichment.intent import CLASSES
 from kith.enrichment.models import InteractionTopic, ProductMention, Topic
 from kith.enrichment.stage import enrich_pending
 from kith.enrichment.topics import TopicError, do_add_topic
@@ -76,6 +77,8 @@ def test_every_interaction_is_enriched_once_and_again_after_an_edit(engine: Engi
     assert first.sentiment == "unsupported"  # German: the shipped model is English-only, and says so
     assert second.sentiment in {"negative", "neutral", "positive"}
     assert second.models["sentiment"].startswith("sentiment-")
+    assert first.intent == "unsupported" and second.intent in CLASSES
+    assert second.models["intent"].startswith("intent-")
     with session_scope(engine) as session:
         mention = session.scalar(select(ProductMention).where(ProductMention.interaction_id == first.id))
         assert mention is not None and mention.matched == "Aurora 500" and mention.how == "name"

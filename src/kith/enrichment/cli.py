@@ -17,7 +17,7 @@ from kith.db import session_scope
 from kith.enrichment.labels import Label
 from kith.enrichment.language import classify_language
 from kith.enrichment.query.cli import topics_app
-from kith.enrichment.sentiment_gate import sentiment_by_language
+from kith.enrichment.sentiment_gate import intent_by_language, sentiment_by_language
 from kith.enrichment.topics import KINDS, do_add_topic, do_remove_topic, list_topics
 
 console = Console()
@@ -94,3 +94,9 @@ def language(source: Annotated[str, typer.Argument(help="A text file, one text p
 def sentiment(source: Annotated[str, typer.Argument(help="A text file, one text per line, or - for stdin.")]) -> None:
     """Sentiment of each line (negative/neutral/positive, or 'unsupported' for non-English text)."""
     print_labels(read_lines(source), sentiment_by_language)
+
+
+@classify_app.command("intent")
+def intent(source: Annotated[str, typer.Argument(help="A text file, one text per line, or - for stdin.")]) -> None:
+    """Intent of each line (question, complaint, purchase_intent, praise, suggestion, price, churn, spam)."""
+    print_labels(read_lines(source), intent_by_language)

@@ -25,7 +25,7 @@ from kith.enrichment.language import model_name as language_model
 from kith.enrichment.models import InteractionTopic, ProductMention
 from kith.enrichment.pii import find_pii_batch
 from kith.enrichment.products import ProductMatcher
-from kith.enrichment.sentiment_gate import sentiment_by_language
+from kith.enrichment.sentiment_gate import intent_by_language, sentiment_by_language
 from kith.enrichment.topics import CompiledTopic, active_topics, document_of
 from kith.interactions.service import ToEnrich, claim_for_enrichment, record_enrichment
 
@@ -76,14 +76,15 @@ def _enrich_batch(session: Session, context: _Context, items: list[ToEnrich]) ->
     texts = [_document(item) for item in live]
     languages = detect_languages(texts)
     sentiments = sentiment_by_language(texts, languages)
+    intents = intent_by_language(texts, languages)
     pii = find_pii_batch(texts)
     mentions = context.matcher.find_many(texts)
     now = utcnow()
     results: list[dict[str, Any]] = []
     mention_rows: list[dict[str, Any]] = []
     topic_rows: list[dict[str, Any]] = []
-    for item, text, lang, sentiment, spans, found in zip(
-        live, texts, languages, sentiments, pii, mentions, strict=True
+    for item, text, lang, sentiment, intent, spans, found in zip(
+        live, texts, languages, sentiments, intents, pii, mentions, strict=True
     ):
         document = document_of(item, text)
         matched_topics = [(topic, hit) for topic in context.topics if (hit := topic.match_document(document))]
@@ -94,11 +95,13 @@ def _enrich_batch(session: Session, context: _Context, items: list[ToEnrich]) ->
                 "script": lang.script,
                 "sentiment": sentiment.label,
                 "sentiment_score": sentiment.score,
+                "intent": intent.label,
+                "intent_score": intent.score,
                 "pii": sorted({span.kind for span in spans if span.kind in PII_KINDS_KEPT}),
                 "relevant": bool(matched_topics)
                 or _addressed_to_us(item, document.mentions, context)
                 or not context.topics,
-                "models": {"language": language_model(), "sentiment": sentiment.model},
+                "models": {"language": language_model(), "sentiment": sentiment.model, "intent": intent.model},
                 "enriched_at": now,
             }
         )
@@ -133,7 +136,14 @@ def _enrich_batch(session: Session, context: _Context, items: list[ToEnrich]) ->
 
 
 def _cleared() -> dict[str, Any]:
-    return {"detected_lang": None, "script": None, "sentiment": None, "sentiment_score": None}
+    return {
+        "detected_lang": None,
+        "script": None,
+        "sentiment": None,
+        "sentiment_score": None,
+        "intent": None,
+        "intent_score": None,
+    }
 
 
 def _record(session: Session, results: list[dict[str, Any]]) -> None:

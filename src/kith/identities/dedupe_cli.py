@@ -17,6 +17,7 @@ from splink.internals.exceptions import SplinkException
 
 from kith.identities.columns import FIELDS, DedupeInputError, parse_mapping
 from kith.identities.dedupe import DEFAULT_THRESHOLD, dedupe_csv
+from kith.identities.match_cli import match_command
 
 identities_app = typer.Typer(no_args_is_help=True)  # a group even with one command, as `kith identities`
 err = Console(stderr=True)
@@ -66,3 +67,4 @@ def identities() -> None:
 
 
 identities_app.command("dedupe")(dedupe_command)
+identities_app.command("match")(match_command)

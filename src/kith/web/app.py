@@ -23,6 +23,8 @@ from kith.auth.service import Principal, principal_for, user_by_public_id
 from kith.channels import views as channel_views
 from kith.config import get_settings
 from kith.db import session_scope
+from kith.enrichment import alerts_views
+from kith.identities import review_views
 from kith.identities import views as identity_views
 from kith.interactions import views as interaction_views
 from kith.web import api, stream
@@ -33,11 +35,13 @@ ROUTERS = (
     auth_views.router,
     stream.router,
     interaction_views.router,
+    review_views.router,  # before identity_views: /identities/review is not an identity id
     identity_views.router,
     channel_views.router,
     admin_views.router,
     account_views.router,
     api.router,
+    alerts_views.router,
 )
 
 HERE = Path(__file__).parent
