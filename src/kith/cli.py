@@ -171,6 +171,7 @@ def demo(
     from kith.demo.generate import generate
     from kith.demo.setup import configure_demo
     from kith.demo.users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
+    from kith.identities.matching import do_match_customers
 
     settings = get_settings()
     db = engine()
@@ -186,6 +187,11 @@ def demo(
     console.print(f"{report.processed} processed, {report.quarantined} quarantined")
     with session_scope(db) as session:
         ensure_demo_users(session)
+        matched = do_match_customers(session)
+    console.print(
+        f"Identities: {matched.suggested} match suggestions to review, "
+        f"{matched.auto_linked} linked on the same e-mail given on two channels"
+    )
     console.print(f"\nSign in as [bold]{DEMO_USERS[0][0]}[/] with the password [bold]{DEMO_PASSWORD}[/]")
     console.print("(other roles: " + ", ".join(email for email, *_ in DEMO_USERS[1:]) + "; same password)")
     if serve_after:
