@@ -1,7 +1,7 @@
 """Imports every domain's tables so that ``Base.metadata`` is complete (for Alembic and tests)."""
 
 from kith.auth.models import ApiToken, Department, User
-from kith.channels.models import Channel
+from kith.channels.models import Channel, ConnectorCursor
 from kith.commerce.models import Order, OrderLine, PanelResponse, Product
 from kith.db import Base
 from kith.enrichment.models import Alert, InteractionTopic, ProductMention, Topic
@@ -14,6 +14,7 @@ __all__ = [
     "ApiToken",
     "Base",
     "Channel",
+    "ConnectorCursor",
     "Conversation",
     "Department",
     "Identity",
