@@ -135,6 +135,8 @@ def expected_read(role: str, path: str) -> int:
     """The status a GET must answer."""
     if path in ("/login", "/healthz"):
         return 200
+    if path.startswith("/webhooks/"):
+        return 403  # signature-authenticated, not by session: a handshake without the verify token, for everyone
     if role == "anonymous":
         return 401 if path.startswith("/api/") and path != "/api/docs" else 303
     if path.startswith("/admin") or path == "/api/v1/users":
@@ -158,6 +160,8 @@ def write_allowed(role: str, method: str, path: str) -> bool | None:
     """Whether a write may pass authorisation (None: not a write this walk judges)."""
     if path in ("/login", "/logout"):
         return None
+    if path.startswith("/webhooks/"):
+        return None  # signature-authenticated: see test_webhooks_need_a_signature_whoever_is_signed_in
     if role == "anonymous":
         return False
     if path.startswith(ADMIN_WRITES):
@@ -244,3 +248,11 @@ def test_the_sales_member_reads_their_own_conversation(
     assert sales.get(f"/conversations/{ids.sales_conversation}").status_code == 200
     assert service.get(f"/conversations/{ids.sales_conversation}").status_code == 404
     assert sales.get("/departments/sales").status_code == 200
+
+
+def test_webhooks_need_a_signature_whoever_is_signed_in(clients: dict[str, tuple[httpx.Client, str]]) -> None:
+    for role in ROLES:
+        client, csrf = clients[role]
+        response = client.post("/webhooks/reddit", headers={"X-CSRF-Token": csrf})
+        assert response.status_code == 401, f"{role} POST /webhooks/reddit: {response.status_code}, expected 401"
+        assert "not signed" in response.json()["detail"]

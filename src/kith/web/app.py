@@ -21,6 +21,7 @@ from kith.auth import views as auth_views
 from kith.auth.security import secret_key
 from kith.auth.service import Principal, principal_for, user_by_public_id
 from kith.channels import views as channel_views
+from kith.channels import webhooks
 from kith.config import get_settings
 from kith.db import session_scope
 from kith.enrichment import alerts_views
@@ -42,6 +43,7 @@ ROUTERS = (
     account_views.router,
     api.router,
     alerts_views.router,
+    webhooks.router,  # no session auth: the HMAC signature authenticates (docs/webhooks.md)
 )
 
 HERE = Path(__file__).parent
