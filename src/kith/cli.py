@@ -22,6 +22,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, P
 from kith.auth.cli import user_app
 from kith.auth.service import AuthError
 from kith.bootstrap import engine
+from kith.channels.live.cli import listen_command, sources_app
 from kith.channels.registry import BUILTIN
 from kith.channels.service import ChannelDisabled, UnknownChannel
 from kith.config import get_settings
@@ -52,6 +53,8 @@ app.add_typer(topics_app, name="topics")
 app.add_typer(classify_app, name="classify")
 app.add_typer(identities_app, name="identities")
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(sources_app, name="sources")
+app.command("listen")(listen_command)
 train_app = typer.Typer(
     help="Train Kith's models from data (the shipped models need no training).", no_args_is_help=True
 )
