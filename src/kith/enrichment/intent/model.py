@@ -15,45 +15,20 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-from py3langid.langid import MODEL_FILE as LANGID_MODEL  # type: ignore[import-untyped]
-from py3langid.langid import LanguageIdentifier
 
 from kith.enrichment.labels import UNSUPPORTED, Label
-from kith.enrichment.sentiment import features
+from kith.enrichment.linear_text import LinearTextModel, load_arrays
+from kith.enrichment.linear_text import is_supported as linear_is_supported
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 MODEL_FILE = "model.npz"
 CLASSES = ("question", "complaint", "purchase_intent", "praise", "suggestion", "price", "churn", "spam")
 SUPPORTED_LANGUAGES = frozenset({"en"})  # add "de", "fr", "es" once their seed rows score like English
-OTHER_LANGUAGE_MIN_PROB = 0.8  # same rule as the sentiment model: short posts are not called foreign lightly
 
 
 @dataclass(frozen=True)
-class IntentModel:
-    version: str
-    vocab: dict[str, int]
-    idf: list[float]
-    coef: np.ndarray  # (n_terms, n_classes) float32
-    lexicon_coef: np.ndarray  # (len(features.LEXICON_FEATURES), n_classes) float32
-    intercept: np.ndarray  # (n_classes,) float32
-
-    def logits(self, texts: Sequence[str]) -> np.ndarray:
-        """Decision values (n, n_classes), the same sums scikit-learn's ``decision_function`` computes."""
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        for r, text in enumerate(texts):
-            for block in features.blocks(text):
-                for j, v in features.weigh(block, self.vocab, self.idf).items():
-                    rows.append(r)
-                    cols.append(j)
-                    vals.append(v)
-        contrib = self.coef[np.array(cols, dtype=np.int64)] * np.array(vals, dtype=np.float32)[:, None]
-        row_ids = np.array(rows, dtype=np.int64)
-        k = self.coef.shape[1]
-        out = np.stack([np.bincount(row_ids, weights=contrib[:, c], minlength=len(texts)) for c in range(k)], axis=1)
-        out += features.lexicon(texts) @ self.lexicon_coef
-        return np.asarray(out + self.intercept, dtype=np.float64)
+class IntentModel(LinearTextModel):
+    """The shared linear model; intent adds one-vs-rest probabilities."""
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """One-vs-rest sigmoids normalised to sum to one, as SGDClassifier's ``predict_proba`` does."""
@@ -63,16 +38,7 @@ class IntentModel:
 
 def load(path: Path = ARTIFACTS / MODEL_FILE) -> IntentModel:
     """Read the arrays written by ``train.py`` (no pickle: ``allow_pickle=False``)."""
-    with np.load(path, allow_pickle=False) as z:
-        terms = z["terms"].tobytes().decode("utf-8").split("\n")
-        return IntentModel(
-            version=z["version"].tobytes().decode("utf-8"),
-            vocab={t: i for i, t in enumerate(terms)},
-            idf=z["idf"].tolist(),
-            coef=np.ascontiguousarray(z["coef"], dtype=np.float32),
-            lexicon_coef=z["lexicon_coef"].astype(np.float32),
-            intercept=z["intercept"].astype(np.float32),
-        )
+    return IntentModel(**load_arrays(path))  # type: ignore[arg-type]
 
 
 @cache
@@ -80,17 +46,9 @@ def shipped_model() -> IntentModel:
     return load()
 
 
-@cache
-def _language_identifier() -> LanguageIdentifier:
-    return LanguageIdentifier.from_model_file(LANGID_MODEL, norm_probs=True)
-
-
 def is_supported(text: str) -> bool:
     """False for empty text and for text confidently in a language other than English."""
-    if not text.strip():
-        return False
-    lang, prob = _language_identifier().classify(text)
-    return lang in SUPPORTED_LANGUAGES or float(prob) < OTHER_LANGUAGE_MIN_PROB
+    return linear_is_supported(text, SUPPORTED_LANGUAGES)
 
 
 def model_version() -> str:

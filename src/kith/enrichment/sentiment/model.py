@@ -12,62 +12,27 @@ Empty or whitespace-only text is ``UNSUPPORTED`` too: there is nothing to judge.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import numpy as np
-from py3langid.langid import MODEL_FILE as LANGID_MODEL  # type: ignore[import-untyped]
-from py3langid.langid import LanguageIdentifier
 
 from kith.enrichment.labels import UNSUPPORTED, Label
-from kith.enrichment.sentiment import features
+from kith.enrichment.linear_text import LinearTextModel, load_arrays
+from kith.enrichment.linear_text import is_supported as linear_is_supported
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 MODEL_FILE = "model.npz"
 CLASSES = ("negative", "neutral", "positive")
 SUPPORTED_LANGUAGES = frozenset({"en"})
-OTHER_LANGUAGE_MIN_PROB = 0.8  # below this a short English tweet ("lol ok") is not called foreign
 
 
-@dataclass(frozen=True)
-class SentimentModel:
-    version: str
-    vocab: dict[str, int]
-    idf: list[float]
-    coef: np.ndarray  # (n_terms, 3) float32
-    lexicon_coef: np.ndarray  # (len(features.LEXICON_FEATURES), 3) float32
-    intercept: np.ndarray  # (3,) float32
-
-    def logits(self, texts: Sequence[str]) -> np.ndarray:
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        for r, text in enumerate(texts):
-            for block in features.blocks(text):
-                for j, v in features.weigh(block, self.vocab, self.idf).items():
-                    rows.append(r)
-                    cols.append(j)
-                    vals.append(v)
-        contrib = self.coef[np.array(cols, dtype=np.int64)] * np.array(vals, dtype=np.float32)[:, None]
-        row_ids = np.array(rows, dtype=np.int64)
-        out = np.stack([np.bincount(row_ids, weights=contrib[:, k], minlength=len(texts)) for k in range(3)], axis=1)
-        out += features.lexicon(texts) @ self.lexicon_coef
-        return np.asarray(out + self.intercept, dtype=np.float64)
+SentimentModel = LinearTextModel  # one shape for every shipped linear text model
 
 
 def load(path: Path = ARTIFACTS / MODEL_FILE) -> SentimentModel:
     """Read the arrays written by ``train.py`` (no pickle: ``allow_pickle=False``)."""
-    with np.load(path, allow_pickle=False) as z:
-        terms = z["terms"].tobytes().decode("utf-8").split("\n")
-        return SentimentModel(
-            version=z["version"].tobytes().decode("utf-8"),
-            vocab={t: i for i, t in enumerate(terms)},
-            idf=z["idf"].tolist(),
-            coef=np.ascontiguousarray(z["coef"], dtype=np.float32),
-            lexicon_coef=z["lexicon_coef"].astype(np.float32),
-            intercept=z["intercept"].astype(np.float32),
-        )
+    return SentimentModel(**load_arrays(path))  # type: ignore[arg-type]
 
 
 @cache
@@ -75,17 +40,9 @@ def shipped_model() -> SentimentModel:
     return load()
 
 
-@cache
-def _language_identifier() -> LanguageIdentifier:
-    return LanguageIdentifier.from_model_file(LANGID_MODEL, norm_probs=True)
-
-
 def is_supported(text: str) -> bool:
     """False for empty text and for text confidently in a language other than English."""
-    if not text.strip():
-        return False
-    lang, prob = _language_identifier().classify(text)
-    return lang in SUPPORTED_LANGUAGES or float(prob) < OTHER_LANGUAGE_MIN_PROB
+    return linear_is_supported(text, SUPPORTED_LANGUAGES)
 
 
 def model_version() -> str:
