@@ -129,3 +129,18 @@ def test_the_stream_filters_by_topic_relevance_and_detected_language(engine: Eng
     assert ids(StreamFilter(relevant=True)) == {"21"}
     assert ids(StreamFilter(relevant=False)) == {"22", "23"}
     assert ids(StreamFilter(lang="de")) == {"22"}  # detected: the source declared no language
+
+
+def test_cards_show_topics_products_and_intent(engine: Engine) -> None:
+    from kith.interactions.stream import StreamFilter, stream_page
+    from kith.web.stream import cards
+
+    ingest_bytes(engine, "csv", PRODUCTS.encode(), "products.csv")
+    with session_scope(engine) as session:
+        do_add_topic(session, "Bikes", "product", "aurora* OR bike*", None)
+    load(engine, [status("31", "Where can I buy the Aurora 500 in Hamburg?")])
+    enrich_pending(engine)
+    with session_scope(engine) as session:
+        (card,) = cards(session, stream_page(session, StreamFilter()).rows)
+    assert card.tags == ("Bikes", "Aurora 500")
+    assert card.intent in {c.replace("_", " ") for c in CLASSES}

@@ -12,7 +12,7 @@ department pages use it too, so an interaction looks (and is escaped) the same e
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 
@@ -25,6 +25,7 @@ from starlette.datastructures import QueryParams
 from kith.auth.models import Department, Role
 from kith.auth.service import Principal
 from kith.channels.service import DISPLAY_NAMES
+from kith.enrichment.tags import tags_for
 from kith.interactions.models import Interaction
 from kith.interactions.service import Cursor
 from kith.interactions.stream import (
@@ -69,6 +70,8 @@ class Card:
     thread_count: int
     sentiment: str | None
     depth: int = 0
+    intent: str | None = None
+    tags: tuple[str, ...] = ()  # topics matched and products mentioned
 
 
 def web_url(url: str | None) -> str | None:
@@ -116,13 +119,20 @@ def card_of(row: StreamRow, thread_count: int = 0, depth: int = 0) -> Card:
         thread_count=thread_count,
         sentiment=i.sentiment,
         depth=depth,
+        intent=i.intent.replace("_", " ") if i.intent and i.intent != "unsupported" else None,
     )
 
 
 def cards(session: Session, rows: list[StreamRow]) -> list[Card]:
-    """Cards for a page of stream rows, with the size of each one's thread."""
+    """Cards for a page of stream rows, with the size of each one's thread and its topics and products."""
     sizes = thread_sizes(session, {r.interaction.conversation_id for r in rows if r.interaction.conversation_id})
-    return [card_of(r, sizes.get(r.interaction.conversation_id or 0, 0)) for r in rows]
+    tags = tags_for(session, [r.interaction.id for r in rows])
+    return [
+        replace(
+            card_of(r, sizes.get(r.interaction.conversation_id or 0, 0)), tags=tuple(tags.get(r.interaction.id, ()))
+        )
+        for r in rows
+    ]
 
 
 def read_cursor(after: str | None) -> Cursor | None:
