@@ -103,8 +103,9 @@ def retry_after(response: httpx.Response, now: datetime) -> float | None:
     header = response.headers.get("retry-after")
     if header:
         return _seconds_until(header, now)
-    remaining = response.headers.get("x-ratelimit-remaining")
-    reset = response.headers.get("x-ratelimit-reset")
+    headers = response.headers  # X spells them x-rate-limit-*, Mastodon and Reddit x-ratelimit-*
+    remaining = headers.get("x-ratelimit-remaining") or headers.get("x-rate-limit-remaining")
+    reset = headers.get("x-ratelimit-reset") or headers.get("x-rate-limit-reset")
     try:
         exhausted = remaining is not None and float(remaining) < 1
     except ValueError:

@@ -48,7 +48,8 @@ def add_source(
         typer.Option(
             "--param",
             "-p",
-            help="KEY=VALUE, repeatable: mastodon base_url, timeline|tag, types; feed url; reddit subreddit.",
+            help="KEY=VALUE, repeatable: mastodon base_url, timeline|tag, types; feed url; reddit subreddit; "
+            "x query; youtube channel_id.",
         ),
     ] = None,
 ) -> None:

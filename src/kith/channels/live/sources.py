@@ -20,10 +20,14 @@ from kith.channels.live.base import Poller, PollError, SourceError
 from kith.channels.live.feeds import FeedPoller
 from kith.channels.live.mastodon import MastodonPoller
 from kith.channels.live.reddit import RedditPoller
+from kith.channels.live.x import XSearchPoller
+from kith.channels.live.youtube import YouTubeCommentsPoller
 from kith.channels.models import Channel, ConnectorCursor
 from kith.channels.service import ensure_channel, parser_kind
 
-POLLERS: dict[str, Poller] = {p.kind: p for p in (MastodonPoller(), FeedPoller(), RedditPoller())}
+POLLERS: dict[str, Poller] = {
+    p.kind: p for p in (MastodonPoller(), FeedPoller(), RedditPoller(), XSearchPoller(), YouTubeCommentsPoller())
+}
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class SourceRow:
 
 
 def poller_for_source(source: str) -> Poller:
-    """The poller named by the source's prefix (``mastodon:…``, ``feed:…``, ``reddit:…``)."""
+    """The poller named by the source's prefix (``mastodon:…``, ``feed:…``, ``reddit:…``, ``x:…``, ``youtube:…``)."""
     kind = source.split(":", 1)[0]
     if kind not in POLLERS:
         raise SourceError(f"unknown source kind {kind!r}; choose one of: {', '.join(sorted(POLLERS))}")
