@@ -4,6 +4,9 @@ An identity is an individual with its own history; it is shown on its own and on
 a link exists (``person_id``). Attributes come from the network and are shown as text, scalars only, so a
 nested or odd value can neither break the layout nor smuggle markup.
 
+The "Profile" section (participation tier, engagement stage, RFM, active channels) is computed on read
+by :mod:`kith.profiles`, each figure with the evidence behind it.
+
 A department member may see an identity only if at least one of its interactions is in a conversation of
 their department; otherwise the page answers 404 exactly like a missing identity.
 """
@@ -19,6 +22,7 @@ from kith.channels.models import Channel
 from kith.channels.service import DISPLAY_NAMES
 from kith.identities.models import Identity, Person
 from kith.interactions.stream import StreamFilter, stream_page, visible_to
+from kith.profiles.service import profile_for
 from kith.web.deps import Reader, SessionDep
 from kith.web.pages import render
 from kith.web.stream import PAGE_SIZE, cards, department_of, page_url, read_cursor, web_url
@@ -71,6 +75,7 @@ def identity_view(request: Request, public_id: str, viewer: Reader, session: Ses
         "profile_url": web_url(identity.profile_url),
         "attributes": shown_attributes(identity.attributes or {}),
         "person": person,
+        "profile": profile_for(session, identity.id),
         "items": cards(session, page.rows),
         "first_url": None if cursor is None else page_url(request.url.path, []),
         "next_url": page_url(request.url.path, [], page.next_cursor) if page.next_cursor else None,
