@@ -117,7 +117,7 @@ def card_of(row: StreamRow, thread_count: int = 0, depth: int = 0) -> Card:
         url=web_url(i.url),
         thread_url=f"/conversations/{row.conversation_public_id}" if row.conversation_public_id else None,
         thread_count=thread_count,
-        sentiment=i.sentiment,
+        sentiment=i.sentiment if i.sentiment != "unsupported" else None,  # no badge where no model applies
         depth=depth,
         intent=i.intent.replace("_", " ") if i.intent and i.intent != "unsupported" else None,
     )
