@@ -54,6 +54,15 @@ class ParseError(ValueError):
     """Input that cannot be understood. The message is shown to users: say what and how to fix."""
 
 
+# a field of an unexpected type deep in a payload (a number where text belongs...): reported, never a crash
+SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError)
+
+
+def why_failed(exc: Exception) -> str:
+    """The quarantine reason for a parse failure: the parser's own words, or the unexpected shape."""
+    return str(exc) if isinstance(exc, ParseError) else f"unexpected structure ({type(exc).__name__}: {exc})"
+
+
 @dataclass(frozen=True)
 class RawRecord:
     """One item for the raw store.

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kith.channels.base import (
+    SHAPE_ERRORS,
     Basis,
     IdentityRecord,
     InteractionRecord,
@@ -42,15 +43,10 @@ from kith.channels.base import (
     load,
     parse_time,
     unwrap_recording,
+    why_failed,
 )
 
 Item = RawRecord | Rejected
-# a field of an unexpected type deep in a payload (a number where text belongs...): reported, never a crash
-SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError)
-
-
-def _why(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, ParseError) else f"unexpected structure ({type(exc).__name__}: {exc})"
 
 
 PUBLIC = (Visibility.PUBLIC, Basis.PUBLIC_CONTENT)
@@ -132,7 +128,7 @@ class BlueskyParser(Parser):
             try:
                 items = list(self._walk(unwrap_recording(doc)))
             except (ParseError, *SHAPE_ERRORS) as exc:
-                yield Rejected(f"{source}: {_why(exc)}", doc_bytes)
+                yield Rejected(f"{source}: {why_failed(exc)}", doc_bytes)
                 continue
             for item in items:
                 if isinstance(item, Rejected):

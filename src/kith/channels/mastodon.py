@@ -38,6 +38,7 @@ from typing import Any
 
 from kith.channels._mastodon_records import keys_of, normalise_envelope
 from kith.channels.base import (
+    SHAPE_ERRORS,
     Normalised,
     ParseError,
     Parser,
@@ -47,15 +48,10 @@ from kith.channels.base import (
     iter_json_documents,
     load,
     unwrap_recording,
+    why_failed,
 )
 
 Item = RawRecord | Rejected
-# a field of an unexpected type deep in a payload (a number where text belongs...): reported, never a crash
-SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError)
-
-
-def _why(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, ParseError) else f"unexpected structure ({type(exc).__name__}: {exc})"
 
 
 STATUS_NOTIFICATIONS = frozenset({"mention", "status", "update", "poll", "quote"})
@@ -187,7 +183,7 @@ class MastodonParser(Parser):
             try:
                 items = list(self._walk(unwrap_recording(doc), uri if isinstance(uri, str) else None))
             except (ParseError, *SHAPE_ERRORS) as exc:
-                yield Rejected(f"{source}: {_why(exc)}", doc_bytes)
+                yield Rejected(f"{source}: {why_failed(exc)}", doc_bytes)
                 continue
             yield from (_located(item, source) for item in items)
 
@@ -200,7 +196,7 @@ class MastodonParser(Parser):
                 try:
                     yield from self._walk_one(element)
                 except (ParseError, *SHAPE_ERRORS) as exc:
-                    yield Rejected(_why(exc), dump(element))
+                    yield Rejected(why_failed(exc), dump(element))
             return
         if isinstance(doc, dict) and "ancestors" in doc and "descendants" in doc:
             chain = [s for s in doc["ancestors"] + doc["descendants"] if isinstance(s, dict)]
@@ -270,7 +266,7 @@ class MastodonParser(Parser):
             doc = load(data.encode())
             yield from self._walk_one(doc)
         except (ParseError, *SHAPE_ERRORS) as exc:
-            yield Rejected(f"streaming event {event!r}: {_why(exc)}", data.encode())
+            yield Rejected(f"streaming event {event!r}: {why_failed(exc)}", data.encode())
 
     # ------------------------------------------------------------------------------------ normalise
     def normalise(self, payload: bytes) -> list[Normalised]:

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kith.channels.base import (
+    SHAPE_ERRORS,
     Basis,
     IdentityRecord,
     InteractionRecord,
@@ -41,15 +42,10 @@ from kith.channels.base import (
     load,
     parse_time,
     unwrap_recording,
+    why_failed,
 )
 
 Item = RawRecord | Rejected
-# a field of an unexpected type deep in a payload (a number where text belongs...): reported, never a crash
-SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError)
-
-
-def _why(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, ParseError) else f"unexpected structure ({type(exc).__name__}: {exc})"
 
 
 GONE = frozenset({"[deleted]", "[removed]"})
@@ -146,7 +142,7 @@ class RedditParser(Parser):
             try:
                 items = list(self._walk(unwrap_recording(doc)))
             except (ParseError, *SHAPE_ERRORS) as exc:
-                yield Rejected(f"{source}: {_why(exc)}", doc_bytes)
+                yield Rejected(f"{source}: {why_failed(exc)}", doc_bytes)
                 continue
             for item in items:
                 yield Rejected(f"{source}: {item.reason}", item.payload) if isinstance(item, Rejected) else item
