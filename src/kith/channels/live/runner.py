@@ -119,7 +119,7 @@ def _poll_one(engine: Engine, client: httpx.Client, item: _Due, interval_s: floa
     except (PollError, ValueError) as exc:  # SourceError is a ValueError: a hand-edited, unusable source
         report.failed += 1
         report.errors.append(f"{item.source}: {exc}")
-        log.warning("live source %s failed: %s", item.source, exc)
+        log.info("live source %s failed: %s", item.source, exc)  # the caller reports it (report.errors)
         _record_failure(engine, item, str(exc))
         return
     report.polled += 1
