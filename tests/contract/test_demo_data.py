@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -45,17 +44,15 @@ class Parsed:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list[Path]], float]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list[Path]]]:
     out = tmp_path_factory.mktemp("demo")
-    started = time.perf_counter()
-    written = generate(out, seed=2026)
-    return out, written, time.perf_counter() - started
+    return out, generate(out, seed=2026)
 
 
 @pytest.fixture(scope="module")
-def parsed(demo: tuple[Path, dict[str, list[Path]], float]) -> dict[str, Parsed]:
+def parsed(demo: tuple[Path, dict[str, list[Path]]]) -> dict[str, Parsed]:
     """Every generated file through its channel's parser: split, then normalise every raw record."""
-    _, written, _ = demo
+    _, written = demo
     results: dict[str, Parsed] = {}
     for channel, files in written.items():
         result = results[channel] = Parsed()
@@ -85,14 +82,14 @@ def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def test_same_seed_gives_byte_identical_files(demo: tuple[Path, dict[str, list[Path]], float], tmp_path: Path) -> None:
-    first, _, _ = demo
+def test_same_seed_gives_byte_identical_files(demo: tuple[Path, dict[str, list[Path]]], tmp_path: Path) -> None:
+    first, _ = demo
     generate(tmp_path / "again", seed=2026)
     assert _tree(first) == _tree(tmp_path / "again")
 
 
-def test_another_seed_gives_other_data(demo: tuple[Path, dict[str, list[Path]], float], tmp_path: Path) -> None:
-    first, _, _ = demo
+def test_another_seed_gives_other_data(demo: tuple[Path, dict[str, list[Path]]], tmp_path: Path) -> None:
+    first, _ = demo
     generate(tmp_path / "other", seed=7)
     ours, theirs = _tree(first), _tree(tmp_path / "other")
     assert ours["csv/products.csv"] == theirs["csv/products.csv"]  # the catalogue is the company's, not random
@@ -108,15 +105,14 @@ def test_rerun_in_same_folder_replaces_previous_files(tmp_path: Path) -> None:
     assert _tree(tmp_path) == _tree(fresh)
 
 
-def test_every_channel_has_files_in_its_folder(demo: tuple[Path, dict[str, list[Path]], float]) -> None:
-    out, written, seconds = demo
+def test_every_channel_has_files_in_its_folder(demo: tuple[Path, dict[str, list[Path]]]) -> None:
+    out, written = demo
     assert tuple(written) == CHANNELS
     for channel, files in written.items():
         assert files, channel
         assert all(p.is_file() and p.parent == out / channel for p in files), channel
     assert (out / "mastodon" / "stream.sse.txt") in written["mastodon"]
     assert (out / "email" / "support.mbox") in written["email"]
-    assert seconds < 30  # about one second on a laptop; generous for slow CI machines
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
@@ -181,8 +177,8 @@ def test_reddit_tombstones_and_edits(parsed: dict[str, Parsed]) -> None:
     assert any(i.edited_at is not None for i in items)
 
 
-def test_csv_headers_and_volumes(demo: tuple[Path, dict[str, list[Path]], float]) -> None:
-    out, _, _ = demo
+def test_csv_headers_and_volumes(demo: tuple[Path, dict[str, list[Path]]]) -> None:
+    out, _ = demo
     expected = {
         "products": "sku,name,category,price,currency,aliases,description",
         "customers": "customer_id,name,email,phone,city,country,loyalty_card,joined_at,consent_marketing",
@@ -211,8 +207,8 @@ def test_csv_headers_and_volumes(demo: tuple[Path, dict[str, list[Path]], float]
     assert all(r["store_id"] for r in rows["orders"] if r["sales_channel"] == "store")
 
 
-def test_bluesky_facets_index_utf8_bytes(demo: tuple[Path, dict[str, list[Path]], float]) -> None:
-    out, _, _ = demo
+def test_bluesky_facets_index_utf8_bytes(demo: tuple[Path, dict[str, list[Path]]]) -> None:
+    out, _ = demo
     checked = 0
     for path in sorted((out / "bluesky").glob("*.json")):
         body = json.loads(path.read_text(encoding="utf-8"))
@@ -232,8 +228,8 @@ def test_bluesky_facets_index_utf8_bytes(demo: tuple[Path, dict[str, list[Path]]
     assert checked >= 50
 
 
-def test_x_entities_index_code_points(demo: tuple[Path, dict[str, list[Path]], float]) -> None:
-    out, _, _ = demo
+def test_x_entities_index_code_points(demo: tuple[Path, dict[str, list[Path]]]) -> None:
+    out, _ = demo
     for path in sorted((out / "x").glob("search-recent-*.json")):
         for tweet in json.loads(path.read_text(encoding="utf-8"))["data"]:
             entities = tweet.get("entities", {})
@@ -245,10 +241,10 @@ def test_x_entities_index_code_points(demo: tuple[Path, dict[str, list[Path]], f
 
 
 def test_social_data_never_names_the_customer_record(
-    demo: tuple[Path, dict[str, list[Path]], float], parsed: dict[str, Parsed]
+    demo: tuple[Path, dict[str, list[Path]]], parsed: dict[str, Parsed]
 ) -> None:
     """Identity matching must work from names, handles and addresses, never from a leaked customer id."""
-    out, written, _ = demo
+    out, written = demo
     customer_id = re.compile(rb"\bC1\d{4}\b")
     for channel in ("x", "facebook", "instagram", "youtube", "mastodon", "bluesky", "reddit", "feeds"):
         for path in written[channel]:
