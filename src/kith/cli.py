@@ -34,11 +34,14 @@ from kith.enrichment.query.cli import topics_app
 from kith.enrichment.sentiment.cli import train_sentiment
 from kith.enrichment.stage import enrich_pending
 from kith.enrichment.topics import TopicError
+from kith.ideas.stage import collect_ideas, pending_ideas
 from kith.identities.dedupe_cli import identities_app
+from kith.inbox.followup import record_followups
 from kith.interactions.service import pending_enrichment
 from kith.pipeline.ingest import InputError, ingest
 from kith.pipeline.raw_store import StoreCounts
 from kith.pipeline.runner import RunReport, pending_count, run_pending
+from kith.routing.stage import pending_routing, route_pending
 
 app = typer.Typer(
     help="Kith — a Social CRM: listen to every channel, know each customer, answer from one place.",
@@ -115,6 +118,13 @@ def run_with_progress(db: Engine) -> RunReport:
             to_enrich = pending_enrichment(session)
         enriching = progress.add_task("Enriching", total=to_enrich)
         enrich_pending(db, batch_size=batch_size, on_batch=lambda n: progress.advance(enriching, n))
+        with session_scope(db) as session:
+            to_route, to_collect = pending_routing(session), pending_ideas(session)
+        routing = progress.add_task("Routing", total=to_route)
+        route_pending(db, batch_size=batch_size, on_batch=lambda n: progress.advance(routing, n))
+        ideas = progress.add_task("Ideas", total=to_collect)
+        collect_ideas(db, batch_size=batch_size, on_batch=lambda n: progress.advance(ideas, n))
+        record_followups(db)
     return report
 
 
@@ -186,10 +196,10 @@ def demo(
             console.print(f"  {channel:10} {counts_line(total)}")
     with session_scope(db) as session:
         configure_demo(session)
+        ensure_demo_users(session)  # before the run: routing assigns conversations to these agents
     report = run_with_progress(db)
     console.print(f"{report.processed} processed, {report.quarantined} quarantined")
     with session_scope(db) as session:
-        ensure_demo_users(session)
         matched = do_match_customers(session)
     console.print(
         f"Identities: {matched.suggested} match suggestions to review, "

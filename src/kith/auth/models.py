@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -31,6 +32,14 @@ class Department(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Service settings (issue 7). Working hours: {"tz": "Europe/Berlin", "days": [0, 1, 2, 3, 4],
+    # "start": "09:00", "end": "17:00"} (days: Monday = 0); {} means around the clock.
+    working_hours: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # SLA per priority in working minutes, e.g. {"urgent": 60, "high": 240, "normal": 480, "low": 1440};
+    # a priority missing here falls back to the routing defaults.
+    sla_minutes: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)
+    assignment: Mapped[str] = mapped_column(String(16), default="none")  # none | round_robin | least_loaded
+    email: Mapped[str | None] = mapped_column(String(320))  # digest and SLA-breach mail go here
 
 
 class User(Base):
@@ -46,6 +55,11 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What assignment respects (issue 7): skills are free labels a rule or conversation may ask for
+    # (e.g. "billing", "returns"); languages are BCP 47 primary tags the agent answers in.
+    skills: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    last_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # for round robin
 
 
 class ApiToken(Base):

@@ -25,6 +25,9 @@ class Conversation(Base):
         UniqueConstraint("channel_id", "thread_key"),
         Index("ix_conversation_last_activity_at", "last_activity_at"),
         Index("ix_conversation_department_activity", "department", "last_activity_at", "id"),
+        Index("ix_conversation_department_status_due", "department", "status", "sla_due_at"),
+        Index("ix_conversation_assignee_status", "assignee_id", "status"),
+        Index("ix_conversation_routed_at", "routed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +42,20 @@ class Conversation(Base):
     priority: Mapped[str | None] = mapped_column(String(16))
     sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(32))
+    # Routing and inbox (issue 7). ``status``: open | pending (waiting for the customer) | snoozed |
+    # resolved | merged. ``assignee`` above stays the free-text name an import may carry; agents in Kith
+    # are referenced by ``assignee_id``.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    routed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: not routed yet
+    routed_by: Mapped[str | None] = mapped_column(String(16))  # rule | model | manual | default
+    routing_decision_id: Mapped[int | None] = mapped_column(ForeignKey("routing_decision.id", use_alter=True))
+    tags: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    reply_via: Mapped[str | None] = mapped_column(String(32))  # channel the answer should go by, if not this one
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("conversation.id"))
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the breach was noticed
 
 
 class Interaction(Base):

@@ -25,9 +25,14 @@ from kith.channels import webhooks
 from kith.config import get_settings
 from kith.db import session_scope
 from kith.enrichment import alerts_views
+from kith.ideas import views as idea_views
 from kith.identities import review_views
 from kith.identities import views as identity_views
+from kith.inbox import digest_views
+from kith.inbox import views as inbox_views
 from kith.interactions import views as interaction_views
+from kith.routing import router_views
+from kith.routing import views as routing_views
 from kith.web import api, stream
 from kith.web.deps import SESSION_USER, LoginRequired
 from kith.web.pages import render
@@ -43,6 +48,11 @@ ROUTERS = (
     account_views.router,
     api.router,
     alerts_views.router,
+    inbox_views.router,
+    digest_views.router,
+    routing_views.router,
+    router_views.router,
+    idea_views.router,
     webhooks.router,  # no session auth: the HMAC signature authenticates (docs/webhooks.md)
 )
 
