@@ -10,6 +10,7 @@ exponentially with jitter so many Kith instances do not retry in lock-step.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -149,3 +150,31 @@ def backoff_seconds(failures: int, rng: random.Random | None = None) -> float:
 def newest_id(ids: list[str]) -> str | None:
     """The largest of numeric-string ids (Mastodon snowflakes): longer is larger, then lexical."""
     return max(ids, key=lambda i: (len(i), i)) if ids else None
+
+
+class StreamSource(Poller):
+    """A source that pushes: a long-lived connection (SSE, websocket) plus a REST catch-up.
+
+    Why both: a stream only carries what happens while connected. Before each (re)connection the
+    runner calls :meth:`catch_up` (an ordinary poll from the stored cursor), so a restart or a dropped
+    connection leaves no gap; then :meth:`events` yields each item with the cursor *after* it, and the
+    runner stores the two together. ``poll`` is the catch-up, so ``kith listen --once`` reads a stream
+    source too, without holding a connection open.
+    """
+
+    def catch_up(self, client: httpx.Client, cursor: CursorState) -> PollResult:
+        raise NotImplementedError  # abstract: every stream source overrides it
+
+    def events(self, client: httpx.Client, cursor: CursorState) -> Iterator[tuple[bytes | None, dict[str, Any]]]:
+        """(body to store or None, next position) for each pushed event, until the connection ends."""
+        raise NotImplementedError  # abstract: every stream source overrides it
+
+    def poll(self, client: httpx.Client, cursor: CursorState) -> PollResult:
+        return self.catch_up(client, cursor)
+
+
+def stream_backoff(failures: int, rng: random.Random | None = None) -> float:
+    """Seconds before reconnecting a stream: 1 s after a normal end, then 2, 4 … capped at five minutes."""
+    base = min(300.0, 2.0 ** min(10, max(0, failures)))
+    factor: float = (rng or random.Random()).uniform(0.8, 1.2)
+    return base * factor

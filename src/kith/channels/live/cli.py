@@ -49,7 +49,9 @@ def add_source(
             "--param",
             "-p",
             help="KEY=VALUE, repeatable: mastodon base_url, timeline|tag, types; feed url; reddit subreddit; "
-            "x query; youtube channel_id.",
+            "x query; youtube channel_id; facebook page_id, posts; instagram ig_user_id, media; "
+            "imap host, user, mailbox, security, port; mastodon-stream as mastodon (+ streaming_url); "
+            "bluesky-jetstream dids, keywords, url.",
         ),
     ] = None,
 ) -> None:
@@ -93,7 +95,7 @@ def listen_command(
     once: Annotated[bool, typer.Option("--once", help="Poll the due sources once and exit.")] = False,
     interval: Annotated[float, typer.Option("--interval", min=1.0, help="Seconds between polls of a source.")] = 60.0,
 ) -> None:
-    """Poll live sources (Mastodon, feeds, Reddit) continuously; stop with Ctrl-C or SIGTERM."""
+    """Poll live sources and keep stream sources connected; stop with Ctrl-C or SIGTERM."""
     db = engine()
     if once:
         _print_report(listen_once(db, interval_s=interval))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import FrameType
@@ -20,7 +21,7 @@ import httpx
 from sqlalchemy import Engine, or_, select
 
 from kith.channels.base import RawRecord, Rejected
-from kith.channels.live.base import USER_AGENT, CursorState, PollError, PollResult, backoff_seconds
+from kith.channels.live.base import USER_AGENT, CursorState, PollError, PollResult, StreamSource, backoff_seconds
 from kith.channels.live.sources import channel_credentials, poller_for_source
 from kith.channels.models import Channel, ConnectorCursor
 from kith.channels.registry import get_parser
@@ -32,6 +33,7 @@ from kith.pipeline.runner import run_pending
 
 log = logging.getLogger(__name__)
 TIMEOUT_S = 20.0
+STREAM_JOIN_S = 2.0  # a stream blocked in a read is a daemon thread: abandoned, never half-stored
 
 
 @dataclass
@@ -62,10 +64,15 @@ def listen_once(
     *,
     interval_s: float = 60.0,
     process: bool = True,
+    streams: bool = True,
 ) -> ListenReport:
-    """Poll each enabled source whose ``next_poll_at`` has come; then run the pipeline on what is new."""
+    """Poll each enabled source whose ``next_poll_at`` has come; then run the pipeline on what is new.
+
+    Stream sources are polled too (their REST catch-up) unless ``streams`` is False, which is how
+    :func:`listen_forever` leaves them to their own connected threads.
+    """
     report = ListenReport()
-    due = _due_sources(engine)
+    due = [d for d in _due_sources(engine) if streams or not _is_stream(d.source)]
     if due:
         with httpx.Client(
             transport=transport, timeout=TIMEOUT_S, follow_redirects=True, headers={"User-Agent": USER_AGENT}
@@ -76,6 +83,13 @@ def listen_once(
         report.processed = run_pending(engine).processed
         report.enriched = enrich_pending(engine).enriched
     return report
+
+
+def _is_stream(source: str) -> bool:
+    try:
+        return isinstance(poller_for_source(source), StreamSource)
+    except ValueError:
+        return False
 
 
 def _due_sources(engine: Engine) -> list[_Due]:
@@ -125,17 +139,39 @@ def _poll_one(engine: Engine, client: httpx.Client, item: _Due, interval_s: floa
     report.polled += 1
     if result.retry_after and not result.bodies:
         report.rate_limited += 1
-    parser = get_parser(item.parser)
-    label = f"live:{item.source}"
-    pieces = [piece for body in result.bodies for piece in split_input(parser, body, label)]
-    with session_scope(engine) as session:
-        counts = store_raw(session, item.channel_id, [p for p in pieces if isinstance(p, RawRecord)], label)
-        for bad in (p for p in pieces if isinstance(p, Rejected)):
-            counts.add(quarantine_input(session, item.channel_id, bad.payload, bad.reason, label))
-        cursor = session.get(ConnectorCursor, item.cursor_id)
-        if cursor is not None:
-            _advance(cursor, result, interval_s)
+    counts = store_bodies(
+        engine,
+        item.channel_id,
+        item.parser,
+        item.source,
+        item.cursor_id,
+        result.bodies,
+        lambda cursor: _advance(cursor, result, interval_s),
+    )
     report.counts.add(counts)
+
+
+def store_bodies(
+    engine: Engine,
+    channel_id: int,
+    parser_name: str,
+    source: str,
+    cursor_id: int,
+    bodies: list[bytes],
+    move: Callable[[ConnectorCursor], None],
+) -> StoreCounts:
+    """Store ``bodies`` as raw items and ``move`` the source's cursor, in one transaction (see above)."""
+    parser = get_parser(parser_name)
+    label = f"live:{source}"
+    pieces = [piece for body in bodies for piece in split_input(parser, body, label)]
+    with session_scope(engine) as session:
+        counts = store_raw(session, channel_id, [p for p in pieces if isinstance(p, RawRecord)], label)
+        for bad in (p for p in pieces if isinstance(p, Rejected)):
+            counts.add(quarantine_input(session, channel_id, bad.payload, bad.reason, label))
+        cursor = session.get(ConnectorCursor, cursor_id)
+        if cursor is not None:
+            move(cursor)
+    return counts
 
 
 def _advance(cursor: ConnectorCursor, result: PollResult, interval_s: float) -> None:
@@ -173,8 +209,11 @@ def listen_forever(
     """Call :func:`listen_once` every ``interval_s`` until SIGTERM/SIGINT (or ``stop`` is set).
 
     A signal only sets the event: the round in flight finishes its transaction, so stopping never
-    leaves a half-written batch (and even a kill would not: see the module docstring).
+    leaves a half-written batch (and even a kill would not: see the module docstring). Stream sources
+    run meanwhile in their own threads (:mod:`streams`), which stop on the same event.
     """
+    from kith.channels.live.streams import start_streams  # streams builds on this module's store_bodies
+
     stop = stop or threading.Event()
     previous: dict[signal.Signals, Any] = {}
     if threading.current_thread() is threading.main_thread():
@@ -184,13 +223,17 @@ def listen_forever(
 
         for sig in (signal.SIGTERM, signal.SIGINT):
             previous[sig] = signal.signal(sig, _stop)
+    threads = start_streams(engine, stop, transport)
     try:
         while not stop.is_set():
-            report = listen_once(engine, transport, interval_s=interval_s)
+            report = listen_once(engine, transport, interval_s=interval_s, streams=False)
             if on_round is not None:
                 on_round(report)
             stop.wait(_next_wait(engine, interval_s))
     finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=STREAM_JOIN_S)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 

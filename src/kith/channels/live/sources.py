@@ -17,8 +17,13 @@ from sqlalchemy.orm import Session
 
 from kith.auth.security import decrypt
 from kith.channels.live.base import Poller, PollError, SourceError
+from kith.channels.live.bluesky_jetstream import JetstreamSource
+from kith.channels.live.facebook import FacebookPagePoller
 from kith.channels.live.feeds import FeedPoller
+from kith.channels.live.imap import ImapPoller
+from kith.channels.live.instagram import InstagramCommentsPoller
 from kith.channels.live.mastodon import MastodonPoller
+from kith.channels.live.mastodon_stream import MastodonStreamSource
 from kith.channels.live.reddit import RedditPoller
 from kith.channels.live.x import XSearchPoller
 from kith.channels.live.youtube import YouTubeCommentsPoller
@@ -26,7 +31,19 @@ from kith.channels.models import Channel, ConnectorCursor
 from kith.channels.service import ensure_channel, parser_kind
 
 POLLERS: dict[str, Poller] = {
-    p.kind: p for p in (MastodonPoller(), FeedPoller(), RedditPoller(), XSearchPoller(), YouTubeCommentsPoller())
+    p.kind: p
+    for p in (
+        MastodonPoller(),
+        FeedPoller(),
+        RedditPoller(),
+        XSearchPoller(),
+        YouTubeCommentsPoller(),
+        FacebookPagePoller(),
+        InstagramCommentsPoller(),
+        ImapPoller(),
+        MastodonStreamSource(),
+        JetstreamSource(),
+    )
 }
 
 
