@@ -276,3 +276,30 @@ def test_listen_forever_stops_on_sigterm(engine: Engine) -> None:
     )
     assert len(rounds) == 1
     assert signal.getsignal(signal.SIGTERM) is previous
+
+
+def test_two_listeners_never_claim_the_same_source(engine: Engine) -> None:
+    """Eight threads race for 40 due feed sources: each source is claimed by exactly one of them."""
+    from kith.channels.live.runner import claim_source
+
+    sources = [add(engine, "feeds", "feed", url=f"https://example.org/{i}.xml") for i in range(40)]
+    make_due(engine)
+    with session_scope(engine) as session:
+        ids = list(session.scalars(select(ConnectorCursor.id).where(ConnectorCursor.source.in_(sources))))
+    now = utcnow()
+    start = threading.Barrier(8)
+    won: list[list[int]] = [[] for _ in range(8)]
+
+    def race(k: int) -> None:
+        start.wait()
+        won[k] = [cid for cid in ids if claim_source(engine, cid, now)]
+
+    threads = [threading.Thread(target=race, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    claimed = [cid for w in won for cid in w]
+    assert sorted(claimed) == sorted(ids)  # every source once, none twice
+    assert not claim_source(engine, ids[0], now)  # leased: not due for anyone now
+    assert claim_source(engine, ids[0], now + timedelta(hours=1))  # the lease ran out: due again

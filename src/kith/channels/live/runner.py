@@ -4,6 +4,12 @@ Why bodies and cursor share one transaction: if the process dies after storing b
 cursor, the next poll re-fetches the same items (harmless: the raw store is idempotent by channel and
 external id); if it moved the cursor before storing, those items would be lost for good. Writing both
 together rules out the gap and, on top, the duplicate fetch.
+
+Several listeners may run at once (on one database): a listener takes a due source with a compare-and-set
+``UPDATE … SET next_poll_at = <lease end> WHERE id = … AND next_poll_at <= now`` and polls it only if that
+changed one row. The update is atomic on SQLite and PostgreSQL alike (PostgreSQL re-checks the condition
+after waiting for a concurrent update's row lock), so two listeners never poll the same source at once; a
+listener that dies mid-poll only delays its sources by the lease, and loses nothing (see above).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from types import FrameType
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, or_, select, update
 
 from kith.channels.base import RawRecord, Rejected
 from kith.channels.live.base import USER_AGENT, CursorState, PollError, PollResult, StreamSource, backoff_seconds
@@ -34,6 +40,7 @@ from kith.pipeline.runner import run_pending
 log = logging.getLogger(__name__)
 TIMEOUT_S = 20.0
 STREAM_JOIN_S = 2.0  # a stream blocked in a read is a daemon thread: abandoned, never half-stored
+LEASE_S = 300.0  # a claimed source is not due for others this long (a poll takes seconds; a crash frees it)
 
 
 @dataclass
@@ -72,7 +79,7 @@ def listen_once(
     :func:`listen_forever` leaves them to their own connected threads.
     """
     report = ListenReport()
-    due = [d for d in _due_sources(engine) if streams or not _is_stream(d.source)]
+    due = _due_sources(engine, streams=streams)
     if due:
         with httpx.Client(
             transport=transport, timeout=TIMEOUT_S, follow_redirects=True, headers={"User-Agent": USER_AGENT}
@@ -92,14 +99,40 @@ def _is_stream(source: str) -> bool:
         return False
 
 
-def _due_sources(engine: Engine) -> list[_Due]:
+def claim_source(engine: Engine, cursor_id: int, now: datetime, lease_s: float = LEASE_S) -> bool:
+    """Take the due source ``cursor_id`` for this listener (False: not due, or another listener has it)."""
+    is_due = or_(ConnectorCursor.next_poll_at.is_(None), ConnectorCursor.next_poll_at <= now)
+    with session_scope(engine) as session:
+        result = session.execute(
+            update(ConnectorCursor)
+            .where(ConnectorCursor.id == cursor_id, is_due)
+            .values(next_poll_at=now + timedelta(seconds=lease_s))
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def _due_sources(engine: Engine, *, streams: bool = True) -> list[_Due]:
+    """The due sources this listener has claimed (stream sources only when ``streams``)."""
     now = utcnow()
+    with session_scope(engine) as session:
+        candidates = session.execute(
+            select(ConnectorCursor.id, ConnectorCursor.source)
+            .join(Channel, Channel.id == ConnectorCursor.channel_id)
+            .where(Channel.enabled.is_(True))
+            .where(or_(ConnectorCursor.next_poll_at.is_(None), ConnectorCursor.next_poll_at <= now))
+            .order_by(ConnectorCursor.id)
+        ).all()
+    claimed = [
+        cid for cid, source in candidates if (streams or not _is_stream(source)) and claim_source(engine, cid, now)
+    ]
+    if not claimed:
+        return []
     with session_scope(engine) as session:
         rows = session.execute(
             select(ConnectorCursor, Channel)
             .join(Channel, Channel.id == ConnectorCursor.channel_id)
-            .where(Channel.enabled.is_(True))
-            .where(or_(ConnectorCursor.next_poll_at.is_(None), ConnectorCursor.next_poll_at <= now))
+            .where(ConnectorCursor.id.in_(claimed))
             .order_by(ConnectorCursor.id)
         ).all()
         due: list[_Due] = []
