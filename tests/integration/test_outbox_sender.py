@@ -137,9 +137,11 @@ def test_retryable_failures_back_off_then_give_up(engine: Engine) -> None:
         send_pending(engine, settings, now=created + timedelta(seconds=59), transports={"outbox": failing}).failed == 0
     )
     second = send_pending(engine, settings, now=created + timedelta(seconds=61), transports={"outbox": failing})
-    assert second.failed == 1  # the second wait is twice as long: due at +180 s
+    assert second.failed == 1  # the second wait is twice as long, from this failure: due at +61 + 120 s
+    with session_scope(engine) as session:
+        assert session.scalars(select(OutboxMessage.next_attempt_at)).one() == created + timedelta(seconds=181)
     assert (
-        send_pending(engine, settings, now=created + timedelta(seconds=179), transports={"outbox": failing}).failed == 0
+        send_pending(engine, settings, now=created + timedelta(seconds=180), transports={"outbox": failing}).failed == 0
     )
     third = send_pending(engine, settings, now=created + timedelta(seconds=181), transports={"outbox": failing})
     assert third.gave_up == 1 and len(failing.calls) == 3

@@ -41,7 +41,9 @@ class ConversationEvent(Base):
 class OutboxMessage(Base):
     """An answer waiting to be (or already) delivered by a channel transport.
 
-    ``status``: queued → sent | failed (failed keeps ``error`` and may be retried; ``attempts`` counts).
+    ``status``: queued → sending → sent | failed | gave_up. ``failed`` keeps ``error`` and is tried again at
+    ``next_attempt_at``; ``gave_up`` says why; ``sending`` left over after a crash waits for a person
+    (``kith outbox retry``), because it may have gone out. ``attempts`` counts deliveries tried.
     ``idempotency_key`` is unique, so a double click or a retried request queues one message only.
     """
 
@@ -66,6 +68,7 @@ class OutboxMessage(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when a failed one is due again
 
 
 class SavedAnswer(Base):

@@ -9,11 +9,12 @@ get the outbox key, so even that requeue cannot post twice there.
 On PostgreSQL the claim is ``FOR UPDATE SKIP LOCKED``: several senders run side by side, each message goes
 to one. SQLite serialises writers, so the plain claim is already exclusive.
 
-Retries: a retryable failure (5xx, timeout, rate limit, mail server down) sets ``failed`` and is due again
-``outbox_retry_seconds * (2**attempts - 1)`` after the message was queued (the schedule is anchored at the
-queue time because the outbox has no "next attempt" column). After ``outbox_max_attempts``, or at once for
-a failure no retry can fix (bad credentials, a deleted post), the message is ``gave_up`` with the reason.
-A transport without credentials is not tried at all: its messages stay queued until it is configured.
+Retries: a retryable failure (5xx, timeout, rate limit, mail server down) sets ``failed`` and
+``next_attempt_at`` to ``outbox_retry_seconds * 2**(attempts - 1)`` after the failure (60 s, 120 s, 240 s…
+with the defaults), so a sender that was down for a while does not retry back to back. After
+``outbox_max_attempts``, or at once for a failure no retry can fix (bad credentials, a deleted post), the
+message is ``gave_up`` with the reason. A transport without credentials is not tried at all: its messages
+stay queued until it is configured.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import ColumnElement, Engine, and_, false, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from kith.config import Settings
@@ -53,14 +54,10 @@ class SendReport:
 
 def retry_due(settings: Settings, now: datetime) -> ColumnElement[bool]:
     """Failed messages whose next attempt is due (see the module docstring for the schedule)."""
-    clauses = [
-        and_(
-            OutboxMessage.attempts == attempts,
-            OutboxMessage.created_at <= now - timedelta(seconds=settings.outbox_retry_seconds * (2**attempts - 1)),
-        )
-        for attempts in range(1, settings.outbox_max_attempts)
-    ]
-    return and_(OutboxMessage.status == "failed", or_(false(), *clauses))
+    return and_(
+        OutboxMessage.status == "failed",
+        or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+    )
 
 
 def claim(session: Session, settings: Settings, now: datetime, skip: set[str]) -> OutboxMessage | None:
@@ -183,7 +180,7 @@ def send_pending(
                     raise TransportError(f"unknown transport {transport_name!r}", retryable=False)
                 external_id = transport.send(outgoing)
             except TransportError as exc:
-                _record_failure(engine, settings, message_id, attempts, exc, report)
+                _record_failure(engine, settings, message_id, attempts, exc, report, now)
             else:
                 _record_sent(engine, message_id, external_id)
                 report.sent += 1
@@ -231,7 +228,13 @@ def _record_sent(engine: Engine, message_id: int, external_id: str) -> None:
 
 
 def _record_failure(
-    engine: Engine, settings: Settings, message_id: int, attempts: int, exc: TransportError, report: SendReport
+    engine: Engine,
+    settings: Settings,
+    message_id: int,
+    attempts: int,
+    exc: TransportError,
+    report: SendReport,
+    now: datetime,
 ) -> None:
     give_up = not exc.retryable or attempts >= settings.outbox_max_attempts
     with session_scope(engine) as session:
@@ -245,8 +248,12 @@ def _record_failure(
             report.gave_up += 1
             report.lines.append(f"gave up {key} via {message.transport}: {message.error}")
         else:
+            wait = settings.outbox_retry_seconds * 2 ** max(attempts - 1, 0)
+            message.next_attempt_at = now + timedelta(seconds=wait)
             report.failed += 1
-            report.lines.append(f"failed {key} via {message.transport} (attempt {attempts}, will retry): {exc}")
+            report.lines.append(
+                f"failed {key} via {message.transport} (attempt {attempts}, retry in {wait:.0f} s): {exc}"
+            )
 
 
 def retry(session: Session, public_id: str) -> OutboxMessage:
@@ -256,7 +263,7 @@ def retry(session: Session, public_id: str) -> OutboxMessage:
         raise LookupError(f"there is no outbox message {public_id!r}; see `kith outbox list`")
     if message.status == "sent":
         raise ValueError(f"outbox message {public_id} was already sent ({message.external_id}); not sending it again")
-    message.status, message.attempts, message.error = "queued", 0, None
+    message.status, message.attempts, message.error, message.next_attempt_at = "queued", 0, None, None
     return message
 
 
