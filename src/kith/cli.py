@@ -34,13 +34,21 @@ from kith.enrichment.query.cli import topics_app
 from kith.enrichment.sentiment.cli import train_sentiment
 from kith.enrichment.stage import enrich_pending
 from kith.enrichment.topics import TopicError
+from kith.ideas.cli import ideas_app
 from kith.ideas.stage import collect_ideas, pending_ideas
 from kith.identities.dedupe_cli import identities_app
+from kith.inbox.cli import digest_app, outbox_app, sla_app
 from kith.inbox.followup import record_followups
+from kith.inbox.queues import wake_snoozed
 from kith.interactions.service import pending_enrichment
 from kith.pipeline.ingest import InputError, ingest
 from kith.pipeline.raw_store import StoreCounts
+from kith.pipeline.retention_cli import retention_app
 from kith.pipeline.runner import RunReport, pending_count, run_pending
+from kith.profiles.cli import profiles_app
+from kith.profiles.refresh import refresh_profiles
+from kith.routing.cli import routing_app
+from kith.routing.learned_cli import train_router
 from kith.routing.stage import pending_routing, route_pending
 
 app = typer.Typer(
@@ -53,16 +61,24 @@ quarantine_app = typer.Typer(help="Inputs Kith could not understand: list, inspe
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(user_app, name="user")
 app.add_typer(topics_app, name="topics")
+app.add_typer(retention_app, name="retention")
 app.add_typer(classify_app, name="classify")
 app.add_typer(identities_app, name="identities")
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(routing_app, name="routing")
+app.add_typer(ideas_app, name="ideas")
 app.add_typer(sources_app, name="sources")
+app.add_typer(outbox_app, name="outbox")
+app.add_typer(sla_app, name="sla")
+app.add_typer(digest_app, name="digest")
+app.add_typer(profiles_app, name="profiles")
 app.command("listen")(listen_command)
 train_app = typer.Typer(
     help="Train Kith's models from data (the shipped models need no training).", no_args_is_help=True
 )
 train_app.command("sentiment")(train_sentiment)
 train_app.command("intent")(train_intent)
+train_app.command("router")(train_router)
 app.add_typer(train_app, name="train")
 console = Console()
 err = Console(stderr=True)
@@ -121,10 +137,15 @@ def run_with_progress(db: Engine) -> RunReport:
         with session_scope(db) as session:
             to_route, to_collect = pending_routing(session), pending_ideas(session)
         routing = progress.add_task("Routing", total=to_route)
-        route_pending(db, batch_size=batch_size, on_batch=lambda n: progress.advance(routing, n))
+        routed = route_pending(db, batch_size=batch_size, on_batch=lambda n: progress.advance(routing, n))
         ideas = progress.add_task("Ideas", total=to_collect)
         collect_ideas(db, batch_size=batch_size, on_batch=lambda n: progress.advance(ideas, n))
         record_followups(db)
+        refresh_profiles(db)  # only customers whose interactions or orders changed
+        with session_scope(db) as session:
+            wake_snoozed(session)  # the queue pages wake them too; this keeps counts right between visits
+    if routed.routed:
+        console.print(routed.summary())
     return report
 
 
@@ -182,6 +203,7 @@ def demo(
 ) -> None:
     """Generate the sample company's data in each network's format, import it, process it, serve it."""
     from kith.demo.generate import generate
+    from kith.demo.routing_history import play_agents_and_train
     from kith.demo.setup import configure_demo
     from kith.demo.users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
     from kith.identities.matching import do_match_customers
@@ -199,6 +221,8 @@ def demo(
         ensure_demo_users(session)  # before the run: routing assigns conversations to these agents
     report = run_with_progress(db)
     console.print(f"{report.processed} processed, {report.quarantined} quarantined")
+    with session_scope(db) as session:
+        console.print(play_agents_and_train(session, seed).summary(), highlight=False)
     with session_scope(db) as session:
         matched = do_match_customers(session)
     console.print(

@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     batch_size: int = 500
     """Raw items the pipeline normalises per transaction."""
 
+    retention_days_irrelevant: int = 90
+    """Days after which ``kith retention apply`` deletes interactions that matched no topic and were not
+    addressed to us (never relevant ones, nor any in a conversation someone acted on); see docs/listening.md."""
+
     host: str = "127.0.0.1"
     """Address ``kith serve`` binds to."""
 
@@ -40,6 +44,40 @@ class Settings(BaseSettings):
 
     secure_cookies: bool = False
     """Mark the session cookie ``Secure`` (set it when Kith is served over HTTPS, as it should be)."""
+
+    # Reply transports (``kith outbox send``): a channel whose credentials are unset is not sent on.
+    mastodon_base_url: str | None = None
+    """Our Mastodon server, e.g. https://mastodon.social (replies are posted as the token's account)."""
+
+    mastodon_token: str | None = None
+    """Mastodon user access token with the ``write:statuses`` scope."""
+
+    bluesky_handle: str | None = None
+    """Our Bluesky handle or DID (replies are posted as this account)."""
+
+    bluesky_app_password: str | None = None
+    """A Bluesky app password for ``bluesky_handle`` (Settings → App passwords), never the main password."""
+
+    bluesky_service: str = "https://bsky.social"
+    """The PDS that holds our Bluesky account."""
+
+    x_user_token: str | None = None
+    """X OAuth 2.0 user-context access token with ``tweet.write`` (an app-only token cannot post)."""
+
+    reddit_token: str | None = None
+    """Reddit OAuth access token with the ``submit`` scope."""
+
+    reddit_user_agent: str = "kith-crm/1.0 (social CRM reply connector)"
+    """The User-Agent Reddit requires on every API call; name your deployment and a contact."""
+
+    reply_from: str | None = None
+    """From address of e-mail replies to customers (default: ``KITH_ALERT_FROM``)."""
+
+    outbox_max_attempts: int = 5
+    """Deliveries tried per outbox message before it is given up (then it waits for a person)."""
+
+    outbox_retry_seconds: int = 60
+    """First wait before a failed delivery is retried; each further attempt waits twice as long."""
 
     @classmethod
     def settings_customise_sources(

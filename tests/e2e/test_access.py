@@ -126,6 +126,10 @@ def concrete(path: str, ids: Ids) -> str:
     }
     if path in values:
         return path.replace("{public_id}", values[path])
+    if path.startswith("/inbox/c/{public_id}"):  # the inbox view of a service conversation and its actions
+        return path.replace("{public_id}", ids.service_conversation)
+    if path.startswith("/inbox/answers/{public_id}"):  # no saved answer in this data: the gate, then a 404
+        return path.replace("{public_id}", "0" * 32)
     if "{" in path:
         return path.replace("{slug}", "service").replace("{channel}", "reddit")
     return path
@@ -139,8 +143,12 @@ def expected_read(role: str, path: str) -> int:
         return 403  # signature-authenticated, not by session: a handshake without the verify token, for everyone
     if role == "anonymous":
         return 401 if path.startswith("/api/") and path != "/api/docs" else 303
+    if path == "/admin/router":
+        return 200 if role in ("admin", "analyst") else 403  # analysts report on the learned router's figures
     if path.startswith("/admin") or path == "/api/v1/users":
         return 200 if role == "admin" else 403
+    if path.startswith("/inbox"):
+        return expected_inbox_read(role, path)
     if SERVICE_ITEM.match(path):
         return 404 if role == "sales" else 200
     if path.startswith("/departments/"):
@@ -149,6 +157,21 @@ def expected_read(role: str, path: str) -> int:
         return 404
     if path == "/identities/review":
         return 200 if role in ("admin", "agent") else 403
+    return 200
+
+
+def expected_inbox_read(role: str, path: str) -> int:
+    """The inbox's reads (docs/inbox.md): department members keep to their department; writers' forms."""
+    if path == "/inbox" or (path == "/inbox/all" and role in ("service", "sales")):
+        return 303  # to the viewer's natural inbox
+    if path == "/inbox/departments/service":
+        return 403 if role == "sales" else 200
+    if path.startswith("/inbox/c/"):
+        return 404 if role == "sales" else 200
+    if path == "/inbox/answers/new" or path.endswith("/edit"):
+        if role in ("analyst", "readonly"):
+            return 403
+        return 404 if path.endswith("/edit") else 200
     return 200
 
 
@@ -170,6 +193,8 @@ def write_allowed(role: str, method: str, path: str) -> bool | None:
         return role in ("admin", "agent")
     if path.startswith("/alerts/") and path.endswith("/ack"):
         return role in ("admin", "agent", "service", "sales")
+    if path.startswith(("/inbox/c/", "/inbox/answers")):
+        return role in ("admin", "agent", "service", "sales")  # acting: never analysts or read-only users
     if path.startswith("/identities/review/") or path.endswith("/unlink"):
         return role in ("admin", "agent")
     return True  # own account and own tokens

@@ -7,19 +7,24 @@ from sqlalchemy.orm import Session
 
 from kith.channels.models import Channel
 from kith.demo.bluesky_format import COMPANY_HANDLE as BLUESKY_HANDLE
-from kith.demo.story import COMPANY, COMPETITORS
+from kith.demo.meta_format import IG_USERNAME, PAGE_NAME
+from kith.demo.reddit_format import REDDIT_ACCOUNT
+from kith.demo.routing_rules import configure_demo_routing
+from kith.demo.story import COMPANY, COMPETITORS, DOMAIN
 from kith.demo.x_format import COMPANY_HANDLE as X_HANDLE
+from kith.demo.youtube_format import YT_HANDLE
 from kith.enrichment.models import Topic
 from kith.enrichment.topics import do_add_topic
 
-ACCOUNTS = {
+ACCOUNTS = {  # the handles the demo's generators write for the company (one place each: the format modules)
     "x": X_HANDLE,
     "mastodon": "nordlicht",
     "bluesky": BLUESKY_HANDLE,
-    "reddit": "nordlicht",
-    "instagram": "nordlicht",
-    "facebook": COMPANY,
-    "youtube": COMPANY,
+    "reddit": REDDIT_ACCOUNT,
+    "instagram": IG_USERNAME,
+    "facebook": PAGE_NAME,
+    "youtube": YT_HANDLE,
+    "email": f"service@{DOMAIN},sales@{DOMAIN}",
 }
 TOPICS = (
     (
@@ -44,3 +49,4 @@ def configure_demo(session: Session) -> None:
     for name, kind, query, department in TOPICS:
         if name not in existing:
             do_add_topic(session, name, kind, query, department)
+    configure_demo_routing(session)

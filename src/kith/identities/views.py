@@ -5,7 +5,9 @@ a link exists (``person_id``). Attributes come from the network and are shown as
 nested or odd value can neither break the layout nor smuggle markup.
 
 The "Profile" section (participation tier, engagement stage, RFM, active channels) is computed on read
-by :mod:`kith.profiles`, each figure with the evidence behind it.
+by :mod:`kith.profiles`, each figure with the evidence behind it; the "Customer profile" section (CLV,
+willingness to pay, preferences, influence) is the stored one the pipeline refreshes
+(:mod:`kith.profiles.refresh`), shown only once it exists.
 
 A department member may see an identity only if at least one of its interactions is in a conversation of
 their department; otherwise the page answers 404 exactly like a missing identity.
@@ -22,6 +24,7 @@ from kith.channels.models import Channel
 from kith.channels.service import DISPLAY_NAMES
 from kith.identities.models import Identity, Person
 from kith.interactions.stream import StreamFilter, stream_page, visible_to
+from kith.profiles.refresh import stored_profile
 from kith.profiles.service import profile_for
 from kith.web.deps import Reader, SessionDep
 from kith.web.pages import render
@@ -76,6 +79,7 @@ def identity_view(request: Request, public_id: str, viewer: Reader, session: Ses
         "attributes": shown_attributes(identity.attributes or {}),
         "person": person,
         "profile": profile_for(session, identity.id),
+        "stored": stored_profile(session, identity),  # refreshed by the pipeline
         "items": cards(session, page.rows),
         "first_url": None if cursor is None else page_url(request.url.path, []),
         "next_url": page_url(request.url.path, [], page.next_cursor) if page.next_cursor else None,

@@ -28,6 +28,7 @@ from kith.identities.models import Identity
 from kith.interactions.models import Conversation, Interaction
 from kith.interactions.service import Cursor
 from kith.interactions.stream import StreamFilter, StreamRow, stream_select, visible_to
+from kith.routing.service import explanation_for
 from kith.web.deps import Reader, SessionDep
 from kith.web.pages import render
 from kith.web.stream import Card, card_of, department_of, page_url, read_cursor
@@ -212,6 +213,7 @@ def conversation_view(request: Request, public_id: str, viewer: Reader, session:
         "first_url": None if start == 0 else page_url(request.url.path, []),
         "next_url": page_url(request.url.path, [], shown[-1][1]) if start + THREAD_PAGE < len(order) else None,
         "hide_thread_link": True,
+        "routing": explanation_for(session, conversation),
     }
     return render(request, "conversation.html", context, viewer)
 

@@ -30,6 +30,7 @@ from kith.identities import review_views
 from kith.identities import views as identity_views
 from kith.inbox import digest_views
 from kith.inbox import views as inbox_views
+from kith.inbox.notifications import unread_for_template
 from kith.interactions import views as interaction_views
 from kith.routing import router_views
 from kith.routing import views as routing_views
@@ -79,6 +80,7 @@ def create_app(engine: Engine) -> FastAPI:
     app = FastAPI(title="Kith", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.engine = engine
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates.env.globals["unread_notifications"] = unread_for_template  # the nav's count
     app.add_middleware(SecurityHeaders)
     app.add_middleware(
         SessionMiddleware,

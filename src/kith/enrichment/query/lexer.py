@@ -36,9 +36,10 @@ class Tok:
 
 
 class Lexer:
-    def __init__(self, query: str) -> None:
+    def __init__(self, query: str, extra_fields: tuple[str, ...] = ()) -> None:
         self.query = query
         self.i = 0
+        self.fields = FIELDS + tuple(f for f in extra_fields if f not in FIELDS)  # e.g. routing's intent:
 
     def error(self, message: str, offset: int) -> QuerySyntaxError:
         return QuerySyntaxError(message.replace("{at}", where(self.query, offset)), self.query, offset)
@@ -140,10 +141,10 @@ class Lexer:
         key = name.lower()
         if key in ("http", "https"):
             raise self.error("a link is not a search term: use links:example.com or url:example.com/path ({at})", start)
-        if key != "raw" and key not in FIELDS:
+        if key != "raw" and key not in self.fields:
             if not value and (self.i >= len(self.query) or self.query[self.i] not in QUOTES):
                 return Tok("TERM", start, self.i, name + ":")  # "Note:" at the end of a term is just a word
-            known = ", ".join(f"{f}:" for f in FIELDS)
+            known = ", ".join(f"{f}:" for f in self.fields)
             raise self.error(
                 f"unknown field {name}: at {{at}} (known: raw:, {known}); to search the text, quote it", start
             )
@@ -155,5 +156,6 @@ class Lexer:
         return Tok("RAW" if key == "raw" else "FIELD", start, self.i, value, name=key)
 
 
-def lex(query: str) -> list[Tok]:
-    return Lexer(query).tokens()
+def lex(query: str, extra_fields: tuple[str, ...] = ()) -> list[Tok]:
+    """Tokens of ``query``; ``extra_fields`` are field names a caller adds (routing adds intent:, value: …)."""
+    return Lexer(query, extra_fields).tokens()

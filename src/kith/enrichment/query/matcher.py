@@ -10,7 +10,7 @@ for collecting spans.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from kith.enrichment.query import parser as ast
@@ -107,6 +107,36 @@ class FieldTest(Node):
         return  # fields are not in the text
 
 
+def haystack(doc: Document) -> str:
+    """What the prefilter searches: the folded text, plus hashtags and mentions the source lists."""
+    text = doc.text
+    hay = text.lower() if text.isascii() else fold(text)
+    if doc.hashtags or doc.mentions:
+        hay = "\n".join((hay, *map(fold, doc.hashtags), *map(fold, doc.mentions)))
+    return hay
+
+
+class Prepared:
+    """One document folded and tokenised once, for matching it against many queries (e.g. 200 routing rules).
+
+    Not thread-safe: each query's scratch space (``memo``) is reset on the shared analysis per match.
+    """
+
+    __slots__ = ("_ctx", "doc", "hay")
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.hay = haystack(doc)
+        self._ctx: Analysed | None = None
+
+    def context(self, slots: int) -> Analysed:
+        if self._ctx is None:
+            self._ctx = Analysed(self.doc.text)
+            self._ctx.doc = self.doc
+        self._ctx.memo = [None] * slots
+        return self._ctx
+
+
 class Query:
     """A compiled query. Thread-safe: matching keeps its scratch space on the per-call document."""
 
@@ -123,16 +153,21 @@ class Query:
 
     def match(self, doc: Document) -> Match | None:
         possible = self._possible
-        if possible is not None:
-            text = doc.text
-            hay = text.lower() if text.isascii() else fold(text)
-            if doc.hashtags or doc.mentions:
-                hay = "\n".join((hay, *map(fold, doc.hashtags), *map(fold, doc.mentions)))
-            if not possible(hay):
-                return None
+        if possible is not None and not possible(haystack(doc)):
+            return None
         ctx = Analysed(doc.text)
         ctx.doc = doc
         ctx.memo = [None] * self._slots
+        return self._finish(ctx)
+
+    def match_prepared(self, prepared: Prepared) -> Match | None:
+        """``match`` on a document folded and tokenised once for many queries (same answers)."""
+        possible = self._possible
+        if possible is not None and not possible(prepared.hay):
+            return None
+        return self._finish(prepared.context(self._slots))
+
+    def _finish(self, ctx: Analysed) -> Match | None:
         if not self._root.test(ctx):
             return None
         spans: list[Span] = []
@@ -150,10 +185,14 @@ class Query:
         return self.match(Document.from_text(text))
 
 
+FieldFactory = Callable[[str], Predicate]  # value -> test; raises FieldValueError for a value that cannot work
+
+
 class Compiler:
-    def __init__(self, query: str) -> None:
+    def __init__(self, query: str, fields: Mapping[str, FieldFactory] | None = None) -> None:
         self.query = query
         self.slots = 0
+        self.fields = dict(fields or {})
 
     def slot(self) -> int:
         self.slots += 1
@@ -171,7 +210,8 @@ class Compiler:
             return NoneOf(self.node(node.child))
         if isinstance(node, ast.Field):
             try:
-                return FieldTest(predicate(node.name, node.value))
+                factory = self.fields.get(node.name)
+                return FieldTest(factory(node.value) if factory else predicate(node.name, node.value))
             except FieldValueError as exc:
                 raise self.error(f"{exc} ({{at}})", node.pos) from None
         return self.leaf(node)
@@ -219,11 +259,13 @@ class Compiler:
             raise self.error(f"{node.sign}{node.value} at {{at}} is only wildcards", node.pos)
 
 
-def compile_query(text: str, *, prefilter: bool = True) -> Query:
+def compile_query(text: str, *, prefilter: bool = True, fields: Mapping[str, FieldFactory] | None = None) -> Query:
     """Parse and compile ``text``; raises :class:`QuerySyntaxError` with the column of the problem.
 
     ``prefilter=False`` skips the substring pre-check (same answers, slower): for tests and benchmarks.
+    ``fields`` adds field filters beyond the listening ones (name -> factory of a predicate over the
+    analysed document); routing rules use it for intent:, value:, influence: and the like.
     """
-    compiler = Compiler(text)
-    root = compiler.node(ast.parse(text))
+    compiler = Compiler(text, fields)
+    root = compiler.node(ast.parse(text, tuple(fields or ())))
     return Query(text, root, compiler.slots, prefilter=prefilter)

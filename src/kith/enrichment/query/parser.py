@@ -99,9 +99,9 @@ def describe(tok: Tok) -> str:
 
 
 class Parser:
-    def __init__(self, query: str) -> None:
+    def __init__(self, query: str, extra_fields: tuple[str, ...] = ()) -> None:
         self.query = query
-        self.toks = lex(query)
+        self.toks = lex(query, extra_fields)
         self.i = 0
         self.depth = 0
 
@@ -265,6 +265,6 @@ class Parser:
         )
 
 
-def parse(query: str) -> Node:
-    """Parse ``query`` into a tree; raises :class:`QuerySyntaxError`."""
-    return Parser(query).parse()
+def parse(query: str, extra_fields: tuple[str, ...] = ()) -> Node:
+    """Parse ``query`` into a tree; raises :class:`QuerySyntaxError`. ``extra_fields``: see ``lex``."""
+    return Parser(query, extra_fields).parse()
