@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from kith.auth.models import User
 from kith.db import make_engine, session_scope
 from kith.inbox.models import ConversationEvent, OutboxMessage, SavedAnswer
 from kith.interactions.models import Conversation
-from tests.e2e.server import Server, create_users, csrf_of, running_server
+from tests.e2e.server import USERS, Server, create_users, csrf_of, running_server
 from tests.integration.inbox_seed import World, seed
 
 
@@ -56,9 +57,25 @@ def conversation_id(server: Server, public_id: str) -> int:
 
 def test_each_role_lands_in_its_natural_inbox(inbox_server: tuple[Server, World]) -> None:
     server, world = inbox_server
-    for who, target in (("service", "/inbox/departments/service"), ("agent", "/inbox/mine"), ("analyst", "/inbox/all")):
+    for who, target in (("service", "/inbox/departments/service"), ("agent", "/inbox/all"), ("analyst", "/inbox/all")):
         with server.client(who) as client:
-            assert client.get("/inbox").headers["location"] == target
+            assert client.get("/inbox").headers["location"] == target  # the agent has nothing assigned yet
+    engine = make_engine(server.db_url)
+    try:
+        with session_scope(engine) as session:
+            agent = session.scalar(select(User.id).where(User.email == USERS["agent"][0]))
+            conversation = session.scalar(select(Conversation).where(Conversation.public_id == world.x_conversation))
+            assert agent is not None and conversation is not None
+            before = conversation.assignee_id
+            conversation.assignee_id = agent
+        with server.client("agent") as client:
+            assert client.get("/inbox").headers["location"] == "/inbox/mine"  # open work of theirs: "Mine"
+        with session_scope(engine) as session:
+            session.execute(
+                update(Conversation).where(Conversation.public_id == world.x_conversation).values(assignee_id=before)
+            )
+    finally:
+        engine.dispose()
     with server.client("service") as client:
         queue = client.get("/inbox/departments/service")
         assert queue.status_code == 200 and "/static/inbox.css" in queue.text

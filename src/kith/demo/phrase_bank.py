@@ -32,6 +32,7 @@ T: dict[str, dict[str, tuple[str, ...]]] = {
             "Any student discount on the {p}?",
             "gear:Has anyone used the {p} above 2,000 m? Worth it?",
             "Does the warranty cover the {p} if I bought it second hand?",
+            "Please delete my personal data and close my account under GDPR. How long does that take, {brand}?",
         ),
         "praise": (
             "{km} km with the {p} this summer and not a single issue. Love it {e}",
@@ -110,6 +111,7 @@ T: dict[str, dict[str, tuple[str, ...]]] = {
             "Muss man für die Inspektion in {store} einen Termin machen?",
             "gear:Wann gibt es {p} wieder in Größe M? {brand}",
             "Ist {p} mit {p2} kompatibel?",
+            "Bitte löschen Sie meine Daten nach DSGVO Art. 17 und bestätigen Sie es mir schriftlich. {brand}",
         ),
         "praise": (
             "bike:{km} km mit dem {p} diesen Sommer, kein einziges Problem. Top! {e}",

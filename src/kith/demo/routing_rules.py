@@ -34,7 +34,7 @@ RULES = (
     ),
     RuleInput(
         "Influential critics",
-        "influence:high AND (sentiment:negative OR intent:complaint OR intent:churn)",
+        "influence:>=500 AND (sentiment:negative OR intent:complaint OR intent:churn)",
         department="pr",
         priority="urgent",
         tag="influencer",
@@ -50,7 +50,8 @@ RULES = (
     RuleInput(
         "Complaints and churn",
         "intent:complaint OR intent:churn OR kaputt OR defekt OR broken OR reklamation OR beschwerde OR "
-        'enttäusch* OR disappointed OR kündig* OR "never again" OR "nie wieder"',
+        'enttäusch* OR disappointed OR kündig* OR "never again" OR "nie wieder" OR kratzer OR zerkratzt OR '
+        "rückgabe OR garantie OR undicht OR quietsch*",
         department="service",
         tag="complaint",
     ),

@@ -23,13 +23,12 @@ from sqlalchemy import Engine, and_, exists, func, or_, select, text
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
 
-from kith.channels.service import our_accounts
 from kith.db import session_scope, utcnow
 from kith.enrichment.models import ProductMention
 from kith.ideas.models import Idea, IdeaMention
 from kith.ideas.service import recount_votes
 from kith.ideas.similarity import TEXTS_PER_IDEA, IdeaIndex, summary_of, title_of
-from kith.identities.models import Identity
+from kith.identities.service import our_identity_ids
 from kith.inbox.events import record_event
 from kith.interactions.models import Conversation, Interaction
 
@@ -42,30 +41,6 @@ IDEA_LOCK = 7_207_001  # pg_advisory_xact_lock key for matching and creating ide
 class IdeasReport:
     mentions: int = 0  # suggestions added to an existing idea
     new_ideas: int = 0
-
-
-def our_identity_ids(session: Session) -> set[int]:
-    """Identities that are the company's own accounts (by handle, external id or name on that channel)."""
-    accounts = our_accounts(session)
-    if not accounts:
-        return set()
-    names = {n for names in accounts.values() for n in names}
-    wanted = names | {"@" + n for n in names}
-    rows = session.execute(
-        select(Identity.id, Identity.channel_id, Identity.handle, Identity.external_id, Identity.display_name).where(
-            Identity.channel_id.in_(accounts),
-            or_(
-                func.lower(Identity.handle).in_(wanted),
-                func.lower(Identity.external_id).in_(wanted),
-                func.lower(Identity.display_name).in_(wanted),
-            ),
-        )
-    )
-    ours = set()
-    for ident, channel_id, *labels in rows:
-        if any(str(label).lower().lstrip("@") in accounts[channel_id] for label in labels if label):
-            ours.add(int(ident))
-    return ours
 
 
 def _candidate(ours: set[int]) -> ColumnElement[bool]:

@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from kith.channels.base import IdentityRecord
+from kith.channels.service import our_accounts
 from kith.db import earliest, json_merge, latest, new_public_id, upsert, utcnow
 from kith.identities.models import Identity
 
@@ -128,3 +129,33 @@ def _min_time(a: datetime | None, b: datetime | None) -> datetime | None:
 
 def _max_time(a: datetime | None, b: datetime | None) -> datetime | None:
     return b if a is None else a if b is None else max(a, b)
+
+
+def our_identity_ids(session: Session) -> set[int]:
+    """Identities that are the company's own accounts (by handle, external id or name on that channel; a
+    fediverse handle ``name@instance`` counts by its local part, as the channel's account is written)."""
+    accounts = our_accounts(session)
+    if not accounts:
+        return set()
+    names = {n for names in accounts.values() for n in names}
+    wanted = names | {"@" + n for n in names}
+    handle = func.lower(Identity.handle)
+    rows = session.execute(
+        select(Identity.id, Identity.channel_id, Identity.handle, Identity.external_id, Identity.display_name).where(
+            Identity.channel_id.in_(accounts),
+            or_(
+                handle.in_(wanted),
+                *(handle.like(f"{n}@%") for n in names),
+                *(handle.like(f"@{n}@%") for n in names),
+                func.lower(Identity.external_id).in_(wanted),
+                func.lower(Identity.display_name).in_(wanted),
+            ),
+        )
+    )
+    ours = set()
+    for ident, channel_id, *labels in rows:
+        for label in labels:
+            bare = str(label or "").lower().lstrip("@")
+            if bare and (bare in accounts[channel_id] or bare.split("@")[0] in accounts[channel_id]):
+                ours.add(int(ident))
+    return ours

@@ -34,6 +34,7 @@ from kith.interactions.views import MAX_INDENT, rows_by_id, thread_order, thread
 from kith.profiles.next_offer import next_best_offers
 from kith.profiles.service import profile_for
 from kith.routing.models import RoutingDecision
+from kith.routing.service import explanation_for
 from kith.web.stream import Card, card_of
 
 HISTORY = 20
@@ -97,19 +98,11 @@ def timeline(session: Session, conversation: Conversation) -> list[TimelineEntry
 
 
 def routing_context(session: Session, conversation: Conversation) -> dict[str, Any]:
-    """The decision in force, the routing helper's explanation when it exists, and an open suggestion."""
+    """The decision in force, its explanation (which rule or model decided and why), and an open suggestion."""
     decision = (
         session.get(RoutingDecision, conversation.routing_decision_id) if conversation.routing_decision_id else None
     )
-    explanation: Any = None
-    try:
-        from kith.routing import service as routing_service
-
-        explain = getattr(routing_service, "explanation_for", None)
-        if explain is not None:
-            explanation = explain(session, conversation)
-    except Exception:  # the routing pages explain in detail; the inbox must open even if that part fails
-        explanation = None
+    explanation = explanation_for(session, conversation)
     suggestion = session.scalar(
         select(RoutingDecision)
         .where(RoutingDecision.conversation_id == conversation.id, RoutingDecision.source == "suggestion")

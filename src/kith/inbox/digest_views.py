@@ -12,10 +12,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kith.auth.models import Department
 from kith.inbox.digest import DigestError, build_digest, duration, normalise_period, outcome_summary, signed
+from kith.interactions.models import Conversation
 from kith.web.deps import Reader, SessionDep
 from kith.web.pages import render
 from kith.web.stream import department_of
@@ -77,8 +78,15 @@ def digest_page(
     shown = select(Department).order_by(Department.name)
     if confined is not None:
         shown = shown.where(Department.slug == confined)
+    latest = None
+    if digest.messages == 0:  # an empty period: point at the last one with activity (imports, demos, quiet weeks)
+        latest = session.scalar(
+            select(func.max(Conversation.last_activity_at)).where(Conversation.department == department.slug)
+        )
     context = {
         "d": digest,
+        "latest": latest.date() if latest is not None else None,
+        "on": _end(on),
         "period": name,
         "departments": list(session.scalars(shown)),
         "base_url": "",

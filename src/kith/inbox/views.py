@@ -22,6 +22,7 @@ from kith.auth.service import Principal
 from kith.inbox import action_views, answer_views, conversation_views
 from kith.inbox.queues import PRIORITIES, STATUSES, QueueFilter, inbox_page, queue_counts, wake_snoozed
 from kith.inbox.service import confined_to
+from kith.interactions.models import Conversation
 from kith.web.deps import Reader, SessionDep
 from kith.web.pages import render
 from kith.web.stream import read_cursor
@@ -33,12 +34,17 @@ router.include_router(answer_views.router)
 
 
 @router.get("/inbox")
-def inbox_home(viewer: Reader) -> Response:
-    """The viewer's natural inbox: their department's, "Mine" for agents and admins, all for readers."""
+def inbox_home(viewer: Reader, session: SessionDep) -> Response:
+    """The viewer's natural inbox: their department's; "Mine" for agents and admins with open work
+    assigned to them (else everything, so a first visit never lands on an empty page); all for readers."""
     confined = confined_to(viewer)
     if confined is not None:
         return RedirectResponse(f"/inbox/departments/{confined}", status_code=303)
-    if viewer.role in (Role.ADMIN, Role.AGENT):
+    if viewer.role in (Role.ADMIN, Role.AGENT) and session.scalar(
+        select(Conversation.id)
+        .where(Conversation.assignee_id == viewer.user_id, Conversation.status.in_(("open", "pending")))
+        .limit(1)
+    ):
         return RedirectResponse("/inbox/mine", status_code=303)
     return RedirectResponse("/inbox/all", status_code=303)
 

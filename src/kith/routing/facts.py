@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kith.channels.base import Visibility
 from kith.channels.service import channel_names, our_accounts
 from kith.commerce.models import Product
 from kith.enrichment.models import InteractionTopic, ProductMention, Topic
@@ -67,6 +68,7 @@ def first_inbound(
         .outerjoin(Identity, Identity.id == Interaction.identity_id)
         .where(Interaction.conversation_id.in_(ids))
         .where(Interaction.relevant.is_(True), Interaction.deleted_at.is_(None))
+        .where(Interaction.visibility != Visibility.OFFLINE.value)  # our own records: see the stage's docstring
         .order_by(Interaction.conversation_id, Interaction.sort_at, Interaction.id)
     ).all()
     found: dict[int, tuple[Interaction, Identity | None]] = {}

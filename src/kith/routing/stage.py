@@ -3,8 +3,11 @@ an SLA due time, maybe a reply channel and an agent — once (``routed_at`` mark
 
 Batch by batch, each batch one transaction (claimed with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, like the
 enrichment stage), so a crash redoes at most one batch and two workers never route the same conversation.
-A conversation with no customer-written relevant interaction yet (only the company's own post) stays
-pending; the run walks the pending conversations by id once, so such a conversation never loops.
+Offline records (store visits, calls, orders, panel answers: visibility ``offline``) are never routed:
+staff already handled them in person, nobody can answer them through a channel, and they still count in
+the customer's history and profile. A conversation with no customer-written relevant interaction yet (only
+the company's own post) stays pending; the run walks the pending conversations by id once, so such a
+conversation never loops.
 
 Order of decision: the rules (see ``rules.evaluate``); for what no rule decides, the learned router — its
 prediction is applied (source ``model``) at or above the admin's confidence threshold, else recorded as a
@@ -21,6 +24,7 @@ from typing import Any
 from sqlalchemy import Engine, exists, func, select
 from sqlalchemy.orm import Session
 
+from kith.channels.base import Visibility
 from kith.db import session_scope, utcnow
 from kith.interactions.models import Conversation, Interaction
 from kith.routing import learned
@@ -76,6 +80,7 @@ def _pending() -> Any:
         Interaction.conversation_id == Conversation.id,
         Interaction.relevant.is_(True),
         Interaction.deleted_at.is_(None),
+        Interaction.visibility != Visibility.OFFLINE.value,
     )
     return Conversation.routed_at.is_(None) & Conversation.merged_into_id.is_(None) & relevant
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,7 +36,7 @@ from kith.routing.rules import (
 from kith.routing.service import preview, rule_counts, rules_with_assignees
 from kith.routing.settings import SettingError, fallback_department, set_fallback_department
 from kith.routing.sla import DEFAULT_SLA_MINUTES, WorkingHoursError, describe, parse_working_hours
-from kith.web.deps import AdminOnly, Reader, SessionDep
+from kith.web.deps import AdminOnly, SessionDep, require
 from kith.web.pages import render
 
 router = APIRouter(prefix="/admin/routing", include_in_schema=False)
@@ -72,10 +72,15 @@ def syntax_error(exc: QuerySyntaxError) -> dict[str, Any]:
     return {"message": str(exc), "caret": exc.caret(), "column": exc.column}
 
 
+# Who may read the rules: the staff who see every department. The page's "test this condition" preview
+# quotes recent conversations of all departments, so a department member must not open it.
+Staff = Annotated[Principal, Depends(require(Role.ADMIN, Role.AGENT, Role.ANALYST))]
+
+
 @router.get("", response_class=HTMLResponse)
 def rules_page(
     request: Request,
-    viewer: Reader,
+    viewer: Staff,
     session: SessionDep,
     test: Annotated[str | None, Query(max_length=4000)] = None,
     done: Annotated[str | None, Query(max_length=64)] = None,
