@@ -95,11 +95,20 @@ def listen_command(
     once: Annotated[bool, typer.Option("--once", help="Poll the due sources once and exit.")] = False,
     interval: Annotated[float, typer.Option("--interval", min=1.0, help="Seconds between polls of a source.")] = 60.0,
 ) -> None:
-    """Poll live sources and keep stream sources connected; stop with Ctrl-C or SIGTERM."""
+    """Poll live sources and keep stream sources connected; after each round send due replies from the outbox
+    and notice SLA breaches. Stop with Ctrl-C or SIGTERM."""
+    from kith.inbox.worker import inbox_round  # the worker also sends answers and notices SLA breaches
+
     db = engine()
+
+    def after(report: ListenReport) -> None:
+        _print_report(report)
+        for line in inbox_round(db):
+            console.print(line, highlight=False)
+
     if once:
-        _print_report(listen_once(db, interval_s=interval))
+        after(listen_once(db, interval_s=interval))
         return
     console.print(f"Listening every {interval:g} s; Ctrl-C or SIGTERM stops after the current round.")
-    listen_forever(db, interval_s=interval, on_round=_print_report)
+    listen_forever(db, interval_s=interval, on_round=after)
     console.print("Stopped.")
