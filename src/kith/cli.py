@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
 
 from kith.auth.cli import user_app
 from kith.auth.service import AuthError
@@ -39,6 +41,7 @@ from kith.ideas.stage import collect_ideas, pending_ideas
 from kith.identities.dedupe_cli import identities_app
 from kith.inbox.cli import digest_app, outbox_app, sla_app
 from kith.inbox.followup import record_followups
+from kith.inbox.native_replies import capture_native_replies
 from kith.inbox.queues import wake_snoozed
 from kith.interactions.service import pending_enrichment
 from kith.pipeline.ingest import InputError, ingest
@@ -47,6 +50,7 @@ from kith.pipeline.retention_cli import retention_app
 from kith.pipeline.runner import RunReport, pending_count, run_pending
 from kith.profiles.cli import profiles_app
 from kith.profiles.refresh import refresh_profiles
+from kith.profiles.segments_cli import segments_app
 from kith.routing.cli import routing_app
 from kith.routing.learned_cli import train_router
 from kith.routing.stage import pending_routing, route_pending
@@ -72,6 +76,7 @@ app.add_typer(outbox_app, name="outbox")
 app.add_typer(sla_app, name="sla")
 app.add_typer(digest_app, name="digest")
 app.add_typer(profiles_app, name="profiles")
+app.add_typer(segments_app, name="segments")
 app.command("listen")(listen_command)
 train_app = typer.Typer(
     help="Train Kith's models from data (the shipped models need no training).", no_args_is_help=True
@@ -117,8 +122,10 @@ def ingest_command(
         console.print("See why with [bold]kith quarantine list[/].")
 
 
-def run_with_progress(db: Engine) -> RunReport:
-    """Normalise pending raw items, then enrich what changed — each with its progress bar."""
+def run_with_progress(db: Engine, before_routing: Callable[[Session], None] | None = None) -> RunReport:
+    """Normalise pending raw items, enrich, route and collect ideas from what changed — each with its
+    progress bar. ``before_routing`` runs after enrichment (the demo links customers there, so routing
+    already knows their value)."""
     batch_size = get_settings().batch_size
     with Progress(
         TextColumn("[bold]{task.description:12}"),
@@ -134,12 +141,16 @@ def run_with_progress(db: Engine) -> RunReport:
             to_enrich = pending_enrichment(session)
         enriching = progress.add_task("Enriching", total=to_enrich)
         enrich_pending(db, batch_size=batch_size, on_batch=lambda n: progress.advance(enriching, n))
+        if before_routing is not None:
+            with session_scope(db) as session:
+                before_routing(session)
         with session_scope(db) as session:
             to_route, to_collect = pending_routing(session), pending_ideas(session)
         routing = progress.add_task("Routing", total=to_route)
         routed = route_pending(db, batch_size=batch_size, on_batch=lambda n: progress.advance(routing, n))
         ideas = progress.add_task("Ideas", total=to_collect)
         collect_ideas(db, batch_size=batch_size, on_batch=lambda n: progress.advance(ideas, n))
+        capture_native_replies(db)  # answers given on the network itself count as responses too
         record_followups(db)
         refresh_profiles(db)  # only customers whose interactions or orders changed
         with session_scope(db) as session:
@@ -206,7 +217,7 @@ def demo(
     from kith.demo.routing_history import play_agents_and_train
     from kith.demo.setup import configure_demo
     from kith.demo.users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
-    from kith.identities.matching import do_match_customers
+    from kith.identities.matching import MatchRun, do_match_customers
 
     settings = get_settings()
     db = engine()
@@ -219,12 +230,12 @@ def demo(
     with session_scope(db) as session:
         configure_demo(session)
         ensure_demo_users(session)  # before the run: routing assigns conversations to these agents
-    report = run_with_progress(db)
+    found: list[MatchRun] = []
+    report = run_with_progress(db, before_routing=lambda session: found.append(do_match_customers(session)))
     console.print(f"{report.processed} processed, {report.quarantined} quarantined")
     with session_scope(db) as session:
         console.print(play_agents_and_train(session, seed).summary(), highlight=False)
-    with session_scope(db) as session:
-        matched = do_match_customers(session)
+    matched = found[0]
     console.print(
         f"Identities: {matched.suggested} match suggestions to review, "
         f"{matched.auto_linked} linked on the same e-mail given on two channels"

@@ -10,6 +10,8 @@ from kith.identities.models import Identity, LinkEvidence, MatchSuggestion, Pers
 from kith.inbox.models import ConversationEvent, Notification, OutboxMessage, SavedAnswer
 from kith.interactions.models import Conversation, Interaction
 from kith.pipeline.models import RawItem
+from kith.profiles.models import CustomerProfile
+from kith.profiles.segments_models import Segment
 from kith.routing.models import RouterModel, RoutingDecision, RoutingRule, RoutingSetting
 
 __all__ = [
@@ -20,6 +22,7 @@ __all__ = [
     "ConnectorCursor",
     "Conversation",
     "ConversationEvent",
+    "CustomerProfile",
     "Department",
     "Idea",
     "IdeaMention",
@@ -42,6 +45,7 @@ __all__ = [
     "RoutingRule",
     "RoutingSetting",
     "SavedAnswer",
+    "Segment",
     "Topic",
     "User",
 ]

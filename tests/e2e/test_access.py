@@ -32,6 +32,7 @@ from tests.e2e.server import USERS, Server, create_users, csrf_of, running_serve
 ROLES = ["anonymous", "admin", "agent", "analyst", "service", "sales", "readonly"]
 STAFF = {"admin", "agent", "analyst", "readonly"}  # see every department
 SIGNED_IN = set(ROLES) - {"anonymous"}
+SEGMENT_EDITORS = {"admin", "agent", "analyst"}
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,10 @@ def concrete(path: str, ids: Ids) -> str:
         return path.replace("{public_id}", ids.service_conversation)
     if path.startswith("/inbox/answers/{public_id}"):  # no saved answer in this data: the gate, then a 404
         return path.replace("{public_id}", "0" * 32)
+    if path.startswith("/people/"):  # no person in this data: the gate, then a 404 (tests/e2e/test_person_pages.py)
+        return path.replace("{public_id}", "0" * 32).replace("{identity_public_id}", ids.service_identity)
+    if path == "/identities/{public_id}/person":  # an identity linked to nobody: 404 for whoever may ask
+        return path.replace("{public_id}", ids.service_identity)
     if "{" in path:
         return path.replace("{slug}", "service").replace("{channel}", "reddit")
     return path
@@ -145,6 +150,8 @@ def expected_read(role: str, path: str) -> int:
         return 401 if path.startswith("/api/") and path != "/api/docs" else 303
     if path == "/admin/router":
         return 200 if role in ("admin", "analyst") else 403  # analysts report on the learned router's figures
+    if path == "/admin/routing":  # the rules (their preview quotes every department's conversations)
+        return 200 if role in ("admin", "agent", "analyst") else 403
     if path.startswith("/admin") or path == "/api/v1/users":
         return 200 if role == "admin" else 403
     if path.startswith("/inbox"):
@@ -157,6 +164,12 @@ def expected_read(role: str, path: str) -> int:
         return 404
     if path == "/identities/review":
         return 200 if role in ("admin", "agent") else 403
+    if path.startswith("/people/") or path.endswith("/person"):
+        return 404  # no person here; who sees a real one: tests/e2e/test_person_pages.py
+    if path == "/segments/new":
+        return 200 if role in SEGMENT_EDITORS else 403
+    if path.startswith("/segments/"):  # no segment "service" in this data: the gate, then a 404
+        return 404 if role in SEGMENT_EDITORS or not path.endswith("/edit") else 403
     return 200
 
 
@@ -195,8 +208,10 @@ def write_allowed(role: str, method: str, path: str) -> bool | None:
         return role in ("admin", "agent", "service", "sales")
     if path.startswith(("/inbox/c/", "/inbox/answers")):
         return role in ("admin", "agent", "service", "sales")  # acting: never analysts or read-only users
-    if path.startswith("/identities/review/") or path.endswith("/unlink"):
+    if path.startswith("/identities/review/") or path.endswith("/unlink") or "/unlink/" in path:
         return role in ("admin", "agent")
+    if path.startswith("/segments/"):
+        return role in SEGMENT_EDITORS  # segments are changed by admins, agents and analysts
     return True  # own account and own tokens
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from kith.channels.models import Channel
@@ -37,6 +37,7 @@ class StreamFilter:
     conversation_id: int | None = None
     topic_id: int | None = None  # tagged with this listening topic
     relevant: bool | None = None  # matched a topic or addressed to us (enrichment)
+    identity_ids: frozenset[int] | None = None  # authors among these (a segment's identities); None: anyone
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,11 @@ def stream_select(session: Session, f: StreamFilter, cursor: Cursor | None = Non
         stmt = stmt.where(Interaction.id.in_(tagged))
     if f.relevant is not None:
         stmt = stmt.where(Interaction.relevant.is_(f.relevant))
+    if f.identity_ids is not None:  # inlined integers: a large segment must not hit bound-parameter limits
+        authors = sorted(f.identity_ids)
+        stmt = stmt.where(
+            Interaction.identity_id.in_(bindparam("segment_authors", authors, expanding=True, literal_execute=True))
+        )
     if f.conversation_id is not None:
         stmt = stmt.where(Interaction.conversation_id == f.conversation_id)
     if cursor is not None:

@@ -26,12 +26,13 @@ from kith.config import get_settings
 from kith.db import session_scope
 from kith.enrichment import alerts_views
 from kith.ideas import views as idea_views
-from kith.identities import review_views
+from kith.identities import person_views, review_views
 from kith.identities import views as identity_views
 from kith.inbox import digest_views
 from kith.inbox import views as inbox_views
 from kith.inbox.notifications import unread_for_template
 from kith.interactions import views as interaction_views
+from kith.profiles import audience_views, segment_views
 from kith.routing import router_views
 from kith.routing import views as routing_views
 from kith.web import api, stream
@@ -44,6 +45,7 @@ ROUTERS = (
     interaction_views.router,
     review_views.router,  # before identity_views: /identities/review is not an identity id
     identity_views.router,
+    person_views.router,  # /people/… and /identities/{id}/person
     channel_views.router,
     admin_views.router,
     account_views.router,
@@ -54,6 +56,8 @@ ROUTERS = (
     routing_views.router,
     router_views.router,
     idea_views.router,
+    segment_views.router,
+    audience_views.router,
     webhooks.router,  # no session auth: the HMAC signature authenticates (docs/webhooks.md)
 )
 

@@ -188,7 +188,9 @@ def filter_from_query(params: QueryParams, session: Session) -> StreamFilter:
     if relevant not in RELEVANCE:
         raise HTTPException(400, "The 'relevant' filter takes yes, no or any.")
     topic = _text(params, "topic", 32)
+    segment = _text(params, "segment")
     return StreamFilter(
+        identity_ids=segment_authors(session, segment) if segment else None,
         topic_id=topic_id_of(session, topic) if topic else None,
         relevant=RELEVANCE[relevant],
         q=_text(params, "q", MAX_Q),
@@ -204,7 +206,10 @@ def filter_from_query(params: QueryParams, session: Session) -> StreamFilter:
 
 def filter_query(params: QueryParams) -> list[tuple[str, str]]:
     """The filter parameters of the current URL (no cursor), to carry into pager links."""
-    keep = ("q", "channel", "since", "until", "lang", "sentiment", "department", "has_identity", "topic", "relevant")
+    keep = (
+        *("q", "channel", "since", "until", "lang", "sentiment", "department", "has_identity", "topic", "relevant"),
+        "segment",
+    )
     return [(k, v) for k, v in params.multi_items() if k in keep and v.strip()]
 
 
@@ -239,6 +244,8 @@ def stream_view(request: Request, viewer: Reader, session: SessionDep) -> Respon
         "relevant": (params.get("relevant") or "").strip(),
         "topic": (params.get("topic") or "").strip(),
         "topics": topic_choices(session),
+        "segment": (params.get("segment") or "").strip(),
+        "segments": segment_choices(session),
         "since": asked.since.date().isoformat() if asked.since else "",
         "until": (asked.until - timedelta(days=1)).date().isoformat() if asked.until else "",
         "filtering": filtering,
@@ -263,6 +270,22 @@ def topic_id_of(session: Session, public_id: str) -> int:
     if found is None:
         raise HTTPException(400, "Unknown topic in the filter; pick one from the list.")
     return found
+
+
+def segment_authors(session: Session, slug: str) -> frozenset[int]:
+    """The identities of a saved segment's members (``segment=<slug>``); an unknown slug is a 400."""
+    from kith.profiles.segments import SegmentError, segment_identity_ids  # the profiles domain owns segments
+
+    try:
+        return segment_identity_ids(session, slug)
+    except SegmentError:
+        raise HTTPException(400, "Unknown segment in the filter; pick one from the list.") from None
+
+
+def segment_choices(session: Session) -> list[tuple[str, str]]:
+    from kith.profiles.segments import list_segments
+
+    return [(s.slug, s.name) for s in list_segments(session)]
 
 
 def topic_choices(session: Session) -> list[tuple[str, str]]:
