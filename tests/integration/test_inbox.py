@@ -20,7 +20,7 @@ from kith.inbox.queues import QueueFilter, inbox_page, sla_clock, wake_snoozed
 from kith.inbox.reply import reply, reply_targets
 from kith.inbox.service import InboxError
 from kith.inbox.suggestions import similar_answered, similar_saved_answers
-from kith.interactions.models import Conversation
+from kith.interactions.models import Conversation, Interaction
 from kith.interactions.service import Cursor
 from kith.profiles.next_offer import next_best_offers
 from tests.integration.inbox_seed import T0, World, seed
@@ -176,6 +176,13 @@ def test_queues_order_by_sla_due_with_keyset_pages(engine: Engine, world: World)
         assert world.x_conversation not in [e.public_id for e in unassigned]
         mine, _ = inbox_page(session, QueueFilter(assignee_id=x.assignee_id), None, now=now)
         assert [e.public_id for e in mine] == [world.x_conversation]
+        x_authors = frozenset(
+            i for i in session.scalars(select(Interaction.identity_id).where(Interaction.conversation_id == x.id)) if i
+        )
+        in_segment, _ = inbox_page(session, QueueFilter(department="service", identity_ids=x_authors), None, now=now)
+        assert [e.public_id for e in in_segment] == [world.x_conversation]  # a saved segment's customers only
+        nobody, _ = inbox_page(session, QueueFilter(department="service", identity_ids=frozenset()), None, now=now)
+        assert nobody == []
         assert sla_clock(T0 + timedelta(hours=2), T0, "open").label == "2h 00m left"  # type: ignore[union-attr]
         assert sla_clock(T0, T0, "resolved") is None
 

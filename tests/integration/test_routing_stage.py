@@ -209,3 +209,21 @@ def test_a_failing_batch_rolls_back_and_is_routed_again(engine: Engine, monkeypa
     with session_scope(engine) as session:
         assert pending_routing(session) == 0
         assert len(list(session.scalars(select(RoutingDecision)))) == 4  # each routed exactly once
+
+
+def test_rules_can_name_saved_segments(engine: Engine) -> None:
+    from kith.profiles.segments import create_segment
+    from kith.routing.rules import RuleError
+
+    load(engine, [status("1", "Is the Aurora worth it?"), status("2", "Where do I buy a tent?", user="ole")])
+    with session_scope(engine) as session:
+        create_segment(session, "Reddit people", "channel:reddit")  # nobody here
+        create_segment(session, "Mastodon people", "channel:mastodon")  # both authors
+        with pytest.raises(RuleError, match="no saved segment 'nobody-saved-this'"):
+            add_rule(session, RuleInput(name="x", condition="segment:nobody-saved-this", department="pr"))
+    rule(engine, "Redditors to legal", "segment:reddit-people", department="legal")
+    rule(engine, "Mastodon people to sales", "segment:mastodon-people AND NOT segment:vip", department="sales")
+    route_pending(engine, now=NOW)
+    for external_id in ("1", "2"):
+        conversation, decision = conversation_of(engine, external_id)
+        assert conversation.department == "sales" and decision is not None and decision.source == "rule"

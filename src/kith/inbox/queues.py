@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from kith.auth.models import User
 from kith.channels.models import Channel
@@ -43,6 +44,7 @@ class QueueFilter:
     status: str | None = "open"  # None: every status except merged
     priority: str | None = None
     unassigned: bool = False
+    identity_ids: frozenset[int] | None = None  # customers among these wrote in it (a saved segment); None: any
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,13 @@ def _conditions(f: QueueFilter) -> list[ColumnElement[bool]]:
         where.append(Conversation.priority == f.priority)
     if f.unassigned:
         where.append(Conversation.assignee_id.is_(None))
+    if f.identity_ids is not None:  # inlined integers: a large segment must not hit bound-parameter limits
+        members: BindParameter[int] = bindparam(
+            "segment_members", sorted(f.identity_ids), expanding=True, literal_execute=True
+        )
+        where.append(
+            exists().where(Interaction.conversation_id == Conversation.id, Interaction.identity_id.in_(members))
+        )
     return where
 
 

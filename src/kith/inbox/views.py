@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
 from kith.auth.models import Department, Role
@@ -25,7 +26,7 @@ from kith.inbox.service import confined_to
 from kith.interactions.models import Conversation
 from kith.web.deps import Reader, SessionDep
 from kith.web.pages import render
-from kith.web.stream import read_cursor
+from kith.web.stream import read_cursor, segment_authors, segment_choices
 
 router = APIRouter()
 router.include_router(conversation_views.router)
@@ -49,7 +50,7 @@ def inbox_home(viewer: Reader, session: SessionDep) -> Response:
     return RedirectResponse("/inbox/all", status_code=303)
 
 
-def queue_filter(params: QueryParams, base: QueueFilter) -> QueueFilter:
+def queue_filter(params: QueryParams, base: QueueFilter, session: Session | None = None) -> QueueFilter:
     status = (params.get("status") or "open").strip()
     if status not in (*STATUSES, "any"):
         raise HTTPException(400, f"Unknown status {status[:20]!r}; use one of: {', '.join(STATUSES)}, any.")
@@ -57,12 +58,14 @@ def queue_filter(params: QueryParams, base: QueueFilter) -> QueueFilter:
     if priority is not None and priority not in PRIORITIES:
         raise HTTPException(400, f"Unknown priority {priority[:20]!r}; use one of: {', '.join(PRIORITIES)}.")
     unassigned = (params.get("unassigned") or "") in ("1", "yes", "on")
+    segment = (params.get("segment") or "").strip()[:64]
     return QueueFilter(
         department=base.department,
         assignee_id=base.assignee_id,
         status=None if status == "any" else status,
         priority=priority,
         unassigned=unassigned,
+        identity_ids=segment_authors(session, segment) if segment and session is not None else None,
     )
 
 
@@ -71,10 +74,10 @@ def render_queue(
 ) -> Response:
     params = request.query_params
     wake_snoozed(session)
-    f = queue_filter(params, base)
+    f = queue_filter(params, base, session)
     cursor = read_cursor(params.get("after"))
     entries, next_cursor = inbox_page(session, f, cursor)
-    keep = [(k, v) for k, v in params.multi_items() if k in ("status", "priority", "unassigned") and v]
+    keep = [(k, v) for k, v in params.multi_items() if k in ("status", "priority", "unassigned", "segment") and v]
     path = request.url.path
 
     def link(**changes: str | None) -> str:
@@ -96,6 +99,8 @@ def render_queue(
         "counts": queue_counts(session, f),
         "statuses": STATUSES,
         "priorities": PRIORITIES,
+        "segment": (params.get("segment") or "").strip(),
+        "segments": segment_choices(session),
         "link": link,
         "first_url": link() if cursor is not None else None,
         "next_url": f"{link()}{'&' if '?' in link() else '?'}after={next_cursor}" if next_cursor else None,

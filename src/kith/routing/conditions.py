@@ -10,7 +10,7 @@ and its matcher is fast. Routing only adds fields about what enrichment and the 
 ``product:``       a product mentioned, by SKU or name (wildcards allowed: ``product:NL-EB-*``)
 ``topic:``         a listening topic that matched, by name (``topic:"Batteries & range"``)
 ``value:``         customer value tier high | medium | low | none, or the order total: ``value:>=1000``
-``segment:``       vip | loyal | customer | engaged | prospect
+``segment:``       vip | loyal | customer | engaged | prospect, or the slug of a saved segment (/segments)
 ``influence:``     high | medium | low, or followers: ``influence:>=10000``
 ``visibility:``    public | private | email | offline (``private`` is a direct message)
 =================  ==========================================================================
@@ -60,6 +60,7 @@ class RoutingDocument(Document):
     followers: int = 0
     influence: str = "low"
     visibility: str = "public"
+    saved_segments: frozenset[str] = frozenset()  # slugs of the saved segments the author belongs to
 
 
 def _doc(ctx: Analysed) -> RoutingDocument | None:
@@ -129,13 +130,40 @@ def _tier_or_number(name: str, tiers: tuple[str, ...], number: Callable[[Routing
     return factory
 
 
+SAVED_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+def _segment(value: str) -> Predicate:
+    """A built-in value class (``segment:vip``) or a saved segment's slug (``segment:reddit-creators``).
+
+    A slug is not checked against the saved segments here (compiling needs no database); saving a rule
+    checks it (``rules.check_rule``), and an unknown slug simply matches nobody."""
+    wanted = value.strip().lower()
+    if any(value_matcher(value)(c) for c in SEGMENTS):
+        return _choice("segment", SEGMENTS)(value)
+    if not SAVED_SLUG.fullmatch(wanted):
+        raise FieldValueError(f"segment: takes one of {', '.join(SEGMENTS)} or the slug of a saved segment")
+
+    def test(ctx: Analysed) -> bool:
+        doc = _doc(ctx)
+        return doc is not None and wanted in doc.saved_segments
+
+    return test
+
+
+def saved_segment_slugs(condition: str) -> set[str]:
+    """The saved segments a condition names (``segment:`` values that are not built-in classes)."""
+    found = {m.lower() for m in re.findall(r"segment:([A-Za-z0-9-]+)", condition)}
+    return found - set(SEGMENTS)
+
+
 FIELDS: dict[str, FieldFactory] = {
     "intent": _choice("intent", INTENTS),
     "sentiment": _choice("sentiment", SENTIMENTS),
     "product": _many("products"),
     "topic": _many("topics"),
     "value": _tier_or_number("value", VALUE_TIERS, lambda doc: doc.monetary),
-    "segment": _choice("segment", SEGMENTS),
+    "segment": _segment,
     "influence": _tier_or_number("influence", INFLUENCE_TIERS, lambda doc: Decimal(doc.followers)),
     "visibility": _choice("visibility", VISIBILITIES),
 }

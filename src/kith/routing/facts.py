@@ -19,6 +19,7 @@ from kith.commerce.models import Product
 from kith.enrichment.models import InteractionTopic, ProductMention, Topic
 from kith.identities.models import Identity
 from kith.interactions.models import Interaction
+from kith.profiles.segments import SegmentError, segment_identity_ids
 from kith.profiles.value import CustomerValue, ValueThresholds, customer_values, value_thresholds
 from kith.routing.conditions import RoutingDocument
 
@@ -41,10 +42,19 @@ class Lookups:
     channels: dict[int, str]
     accounts: dict[int, set[str]]
     thresholds: ValueThresholds
+    segments: dict[str, frozenset[int]]  # saved segment slug → its members' identity ids (only those named)
 
 
-def lookups(session: Session) -> Lookups:
-    return Lookups(channel_names(session), our_accounts(session), value_thresholds(session))
+def lookups(session: Session, saved_segments: Iterable[str] = ()) -> Lookups:
+    """What a run reads once. ``saved_segments``: the slugs the rules name (members are computed only for
+    those: gathering the customer facts is the expensive part, see profiles.customer_facts)."""
+    members: dict[str, frozenset[int]] = {}
+    for slug in sorted(set(saved_segments)):
+        try:
+            members[slug] = segment_identity_ids(session, slug)
+        except SegmentError:  # deleted since the rule was saved: it matches nobody
+            members[slug] = frozenset()
+    return Lookups(channel_names(session), our_accounts(session), value_thresholds(session), members)
 
 
 def _ours(handle: str | None, channel_id: int, accounts: dict[int, set[str]]) -> bool:
@@ -130,6 +140,9 @@ def facts_for(
             followers=customer.followers if customer else 0,
             influence=customer.influence if customer else "low",
             visibility=interaction.visibility,
+            saved_segments=frozenset(
+                slug for slug, ids in looked_up.segments.items() if identity is not None and identity.id in ids
+            ),
         )
         out.append(Facts(cid, interaction, channel, doc, customer))
     return out

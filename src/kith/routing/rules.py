@@ -19,7 +19,8 @@ from kith.db import utcnow
 from kith.enrichment.query import Query, QuerySyntaxError
 from kith.enrichment.query.matcher import Prepared
 from kith.enrichment.query.terms import Span
-from kith.routing.conditions import RoutingDocument, compile_condition
+from kith.profiles.segments_models import Segment
+from kith.routing.conditions import RoutingDocument, compile_condition, saved_segment_slugs
 from kith.routing.decisions import PRIORITIES
 from kith.routing.departments import department_infos
 from kith.routing.models import RoutingDecision, RoutingRule
@@ -165,6 +166,15 @@ def check_rule(session: Session, given: RuleInput) -> int | None:
     if not given.condition.strip():
         raise RuleError("write a condition, e.g. intent:complaint AND (akku* OR battery)")
     compile_condition(given.condition)
+    named = saved_segment_slugs(given.condition)
+    if named:
+        known_segments = set(session.scalars(select(Segment.slug).where(Segment.slug.in_(sorted(named)))))
+        missing = sorted(named - known_segments)
+        if missing:
+            raise RuleError(
+                f"there is no saved segment {missing[0]!r}; segment: takes vip, loyal, customer, engaged, prospect "
+                "or the slug of a segment saved on the Segments page"
+            )
     if given.department:
         known = set(department_infos(session))
         if given.department not in known:

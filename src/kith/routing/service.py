@@ -15,7 +15,7 @@ from kith.enrichment.query.terms import Span
 from kith.identities.models import Identity
 from kith.interactions.models import Conversation, Interaction
 from kith.routing.assignment import Assigner
-from kith.routing.conditions import compile_condition
+from kith.routing.conditions import compile_condition, saved_segment_slugs
 from kith.routing.decisions import apply_decision
 from kith.routing.departments import department_infos
 from kith.routing.facts import facts_for, lookups
@@ -209,7 +209,8 @@ def preview(session: Session, condition: str, now: datetime | None = None, days:
     matched = 0
     items: list[PreviewItem] = []
     newest_first = {row[0]: n for n, row in enumerate(rows)}
-    facts = sorted(facts_for(session, picked, lookups(session)), key=lambda f: newest_first[f.conversation_id])
+    looked_up = lookups(session, saved_segment_slugs(condition))
+    facts = sorted(facts_for(session, picked, looked_up), key=lambda f: newest_first[f.conversation_id])
     for fact in facts:
         found = query.match(fact.doc)
         if found is None:

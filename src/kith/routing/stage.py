@@ -29,6 +29,7 @@ from kith.db import session_scope, utcnow
 from kith.interactions.models import Conversation, Interaction
 from kith.routing import learned
 from kith.routing.assignment import Assigner
+from kith.routing.conditions import saved_segment_slugs
 from kith.routing.decisions import apply_decision
 from kith.routing.departments import DepartmentInfo, department_infos
 from kith.routing.facts import Facts, Lookups, facts_for, first_inbound, lookups
@@ -66,12 +67,14 @@ class RunContext:
 
 
 def run_context(session: Session) -> RunContext:
+    rules = active_rules(session)
+    named = {slug for rule in rules for slug in saved_segment_slugs(rule.condition)}
     return RunContext(
-        rules=active_rules(session),
+        rules=rules,
         departments=department_infos(session),
         fallback=fallback_department(session),
         threshold=learned.auto_apply_threshold(session),
-        looked_up=lookups(session),
+        looked_up=lookups(session, named),
     )
 
 
