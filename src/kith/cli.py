@@ -218,6 +218,7 @@ def demo(
     from kith.demo.setup import configure_demo
     from kith.demo.users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
     from kith.identities.matching import MatchRun, do_match_customers
+    from kith.identities.social_match import do_match_social
 
     settings = get_settings()
     db = engine()
@@ -236,8 +237,11 @@ def demo(
     with session_scope(db) as session:
         console.print(play_agents_and_train(session, seed).summary(), highlight=False)
     matched = found[0]
+    with session_scope(db) as session:
+        social = do_match_social(session)  # social profiles ↔ customers and each other: suggestions only
     console.print(
-        f"Identities: {matched.suggested} match suggestions to review, "
+        f"Identities: {matched.suggested + social.suggested} match suggestions to review "
+        f"({social.suggested} from social profiles), "
         f"{matched.auto_linked} linked on the same e-mail given on two channels"
     )
     console.print(f"\nSign in as [bold]{DEMO_USERS[0][0]}[/] with the password [bold]{DEMO_PASSWORD}[/]")
