@@ -56,18 +56,18 @@ RULES = (
         tag="complaint",
     ),
     RuleInput(
-        "Purchase intent and prices",
-        'intent:purchase_intent OR intent:price OR topic:"Prices & deals" OR kaufen OR bestell* OR '
-        '"where can i buy" OR "wo kann ich" OR probefahrt OR finanzierung OR comprar OR acheter',
-        department="sales",
-        tag="lead",
-    ),
-    RuleInput(
         "Product ideas",
         'intent:suggestion OR vorschlag OR idee OR "wäre toll" OR "wäre schön" OR "would be great" OR '
         '"please add" OR "wish it had" OR feature*',
         department="product",
         tag="idea",
+    ),
+    RuleInput(
+        "Purchase intent and prices",
+        'intent:purchase_intent OR intent:price OR topic:"Prices & deals" OR kaufen OR bestell* OR '
+        '"where can i buy" OR "wo kann ich" OR probefahrt OR finanzierung OR comprar OR acheter',
+        department="sales",
+        tag="lead",
     ),
     RuleInput(
         "Questions",
@@ -76,7 +76,8 @@ RULES = (
     ),
     RuleInput(
         "Praise",
-        "intent:praise OR sentiment:positive OR toll OR super OR begeistert OR love OR great",
+        "intent:praise OR sentiment:positive OR toll OR super OR begeistert OR love OR great OR lob OR klasse OR "
+        'raw:"Top!" OR "bester kauf" OR "jeden cent" OR génial OR genial OR merci OR gracias OR recommend*',
         department="marketing",
         priority="low",
         tag="praise",
