@@ -183,6 +183,10 @@ def test_queues_order_by_sla_due_with_keyset_pages(engine: Engine, world: World)
         assert [e.public_id for e in in_segment] == [world.x_conversation]  # a saved segment's customers only
         nobody, _ = inbox_page(session, QueueFilter(department="service", identity_ids=frozenset()), None, now=now)
         assert nobody == []
+        x.department = None  # not routed (not relevant, or an offline record): in no queue, not even "All"
+        everything, _ = inbox_page(session, QueueFilter(status=None), None, now=now)
+        assert everything and world.x_conversation not in [e.public_id for e in everything]
+        x.department = "service"
         assert sla_clock(T0 + timedelta(hours=2), T0, "open").label == "2h 00m left"  # type: ignore[union-attr]
         assert sla_clock(T0, T0, "resolved") is None
 

@@ -101,7 +101,11 @@ def wake_snoozed(session: Session, now: datetime | None = None) -> int:
 
 
 def _conditions(f: QueueFilter) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = [Conversation.merged_into_id.is_(None), Conversation.status != "merged"]
+    where: list[ColumnElement[bool]] = [
+        Conversation.department.is_not(None),  # routed: unrouted ones (not relevant, offline records) never queue
+        Conversation.merged_into_id.is_(None),
+        Conversation.status != "merged",
+    ]
     if f.department is not None:
         where.append(Conversation.department == f.department)
     if f.assignee_id is not None:
