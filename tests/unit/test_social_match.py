@@ -8,7 +8,7 @@ from kith.identities.models import Identity
 from kith.identities.nicknames import same_given_name
 from kith.identities.social_compare import compare, compare_handles, compare_names
 from kith.identities.social_match import NO_SIGNALS, blocking_keys, candidate_pairs, comparable, score_pairs
-from kith.identities.social_model import M, Model, estimate_u, prior_log2
+from kith.identities.social_model import M_PRIOR_WEIGHT, M, Model, estimate_u, m_from_decisions, prior_log2
 from kith.identities.social_profile import SocialProfile, name_parts, normal_handle, profile_of
 from kith.identities.transliterate import fold, fold_variants, squeeze
 
@@ -181,3 +181,19 @@ def test_score_pairs_keeps_only_probable_pairs_most_probable_first() -> None:
     assert [(s.left, s.right) for s in scored][:1] == [(10, 11)]
     assert all(s.probability >= 0.5 for s in scored)
     assert (11, 12) not in {(s.left, s.right) for s in scored}
+
+
+def test_accepted_pairs_teach_m_with_the_shipped_table_as_prior() -> None:
+    assert m_from_decisions([]) == M  # no decisions: the shipped table
+    # reviewers keep accepting pairs that agree only on the first name (a community of first-name users)
+    accepted = [{"name": "first_only", "location": "equal"} for _ in range(60)]
+    learned = m_from_decisions(accepted)
+    for name, levels in learned.items():
+        assert math.isclose(sum(levels.values()), sum(M[name].values()))  # still a distribution
+    expected = (60 + M_PRIOR_WEIGHT * M["name"]["first_only"]) / (60 + M_PRIOR_WEIGHT)
+    assert math.isclose(learned["name"]["first_only"], expected)
+    assert learned["name"]["first_only"] > 0.7 > M["name"]["first_only"]
+    assert learned["handle"] == M["handle"]  # a field no accepted pair could compare keeps its prior
+    model, shipped = Model(m=learned, u={}, prior_log2=-10.0), Model(m=M, u={}, prior_log2=-10.0)
+    pair = {"name": "first_only", "location": "equal"}
+    assert model.score(pair)[0] > shipped.score(pair)[0]  # the same evidence now weighs more

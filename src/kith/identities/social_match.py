@@ -34,7 +34,7 @@ from kith.channels.models import Channel
 from kith.identities.dedupe import Stage, ignore_stage
 from kith.identities.models import Identity, MatchSuggestion
 from kith.identities.social_compare import Levels, compare
-from kith.identities.social_model import M, Model, estimate_u, prior, prior_log2, random_pairs
+from kith.identities.social_model import M, Model, estimate_u, m_from_decisions, prior, prior_log2, random_pairs
 from kith.identities.social_profile import URL, SocialProfile, normal_handle, normal_url, profile_of
 from kith.interactions.models import Interaction
 
@@ -188,8 +188,14 @@ def compare_profiles(a: SocialProfile, b: SocialProfile, signals: Signals = NO_S
     )
 
 
-def fit_model(profiles: Sequence[SocialProfile], signals: Signals = NO_SIGNALS, seed: int = 0) -> Model:
-    """The shipped m, u measured on random pairs of these profiles, and a prior for their number."""
+def fit_model(
+    profiles: Sequence[SocialProfile],
+    signals: Signals = NO_SIGNALS,
+    seed: int = 0,
+    accepted: Sequence[tuple[int, int]] = (),
+) -> Model:
+    """m (shipped, updated by the ``accepted`` index pairs reviewers confirmed), u measured on random pairs
+    of these profiles, and a prior for their number."""
     rng = random.Random(seed)
     records = [i for i, p in enumerate(profiles) if p.is_record]
     social = [i for i, p in enumerate(profiles) if not p.is_record]
@@ -200,7 +206,8 @@ def fit_model(profiles: Sequence[SocialProfile], signals: Signals = NO_SIGNALS, 
         if len(profiles) >= MIN_PROFILES_FOR_U
         else {}  # a handful of profiles: random pairs would mostly repeat the same few true matches
     )
-    return Model(m=M, u=u, prior_log2=prior_log2(len(profiles)))
+    m = m_from_decisions([compare_profiles(profiles[a], profiles[b], signals) for a, b in accepted]) if accepted else M
+    return Model(m=m, u=u, prior_log2=prior_log2(len(profiles)))
 
 
 def score_pairs(
@@ -290,6 +297,17 @@ def load_signals(session: Session, identity_ids: Sequence[int]) -> Signals:
 # ---- storing -------------------------------------------------------------------------------------------
 
 
+def accepted_pairs(session: Session, profiles: Sequence[SocialProfile]) -> list[tuple[int, int]]:
+    """Index pairs (into ``profiles``) of the social suggestions reviewers accepted: the matcher's feedback."""
+    index = {p.identity_id: n for n, p in enumerate(profiles)}
+    rows = session.execute(
+        select(MatchSuggestion.left_identity_id, MatchSuggestion.right_identity_id).where(
+            MatchSuggestion.method == "social", MatchSuggestion.status == "accepted"
+        )
+    )
+    return [(index[a], index[b]) for a, b in rows if a in index and b in index]
+
+
 def _existing(session: Session) -> dict[tuple[int, int], MatchSuggestion]:
     return {(s.left_identity_id, s.right_identity_id): s for s in session.scalars(select(MatchSuggestion))}
 
@@ -340,7 +358,7 @@ def do_match_social(
     on_stage("reading what social identities posted")
     signals = load_signals(session, [p.identity_id for p in profiles if not p.is_record])
     on_stage("scoring social candidates")
-    model = fit_model(profiles, signals)
+    model = fit_model(profiles, signals, accepted=accepted_pairs(session, profiles))
     scored = score_pairs(profiles, model, sorted(pairs), threshold, signals)
     on_stage("storing social suggestions")
     suggested, updated = store_suggestions(session, scored)

@@ -10,6 +10,10 @@ installation, and it is the model Splink uses for customer records, so both matc
 * ``u`` — how often a level occurs among *random* pairs — is measured on each installation's own
   profiles at every run by sampling random pairs (like Splink's ``estimate_u_using_random_sampling``):
   a first name shared by a tenth of the customers weighs less there than in a more varied base.
+* reviewers' decisions feed back: the pairs people accepted are true matches, so their levels re-estimate
+  ``m`` (``m_from_decisions``), blended with the shipped table as a prior worth ``M_PRIOR_WEIGHT``
+  decisions — a handful of accepts nudges it, hundreds outweigh it. Rejected pairs are never suggested
+  again; they are near misses, not random pairs, so they do not touch ``u``.
 * the prior is the chance that a random pair is one person: ``EXPECTED_PARTNERS`` true partners per
   profile among all profiles of the other side.
 
@@ -73,6 +77,7 @@ U_DEFAULT: dict[str, dict[str, float]] = {
 # family address) so rarely that a sample of a few thousand pairs cannot measure it; u stays fixed.
 FIXED_U = {("email", "equal"), ("link", "links_to_other")}
 MIN_COMPARABLE = 30  # random pairs that must be comparable on a field before its u is measured
+M_PRIOR_WEIGHT = 20.0  # the shipped m counts as this many accepted pairs when blended with reviewers' accepts
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,25 @@ def estimate_u(
         observed = {level: (seen[level] + SMOOTHING) / total for level in levels}
         u[name] = {level: max((freq - prior * levels[level]) / (1 - prior), MIN_U) for level, freq in observed.items()}
     return u
+
+
+def m_from_decisions(
+    accepted: Sequence[Levels], shipped: dict[str, dict[str, float]] = M
+) -> dict[str, dict[str, float]]:
+    """m re-estimated from the levels of pairs reviewers accepted (the shipped m as a Dirichlet prior).
+
+    For each field, only accepted pairs where the field was comparable count (a missing value says
+    nothing): ``m = (count(level) + w * shipped) / (comparable + w)`` with ``w = M_PRIOR_WEIGHT``.
+    """
+    if not accepted:
+        return shipped
+    learned: dict[str, dict[str, float]] = {}
+    for name, levels in shipped.items():
+        seen = Counter(pair[name] for pair in accepted if name in pair)
+        comparable = sum(seen[level] for level in levels)
+        total = comparable + M_PRIOR_WEIGHT
+        learned[name] = {level: (seen[level] + M_PRIOR_WEIGHT * m) / total for level, m in levels.items()}
+    return learned
 
 
 def random_pairs(
