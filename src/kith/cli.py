@@ -41,7 +41,7 @@ from kith.ideas.stage import collect_ideas, pending_ideas
 from kith.identities.dedupe_cli import identities_app
 from kith.inbox.cli import digest_app, outbox_app, sla_app
 from kith.inbox.followup import record_followups
-from kith.inbox.native_replies import capture_native_replies
+from kith.inbox.native_replies import capture_native_replies, settle_answered
 from kith.inbox.queues import wake_snoozed
 from kith.interactions.service import pending_enrichment
 from kith.pipeline.ingest import InputError, ingest
@@ -152,6 +152,7 @@ def run_with_progress(db: Engine, before_routing: Callable[[Session], None] | No
         collect_ideas(db, batch_size=batch_size, on_batch=lambda n: progress.advance(ideas, n))
         capture_native_replies(db)  # answers given on the network itself count as responses too
         record_followups(db)
+        settle_answered(db)  # open, but our answer on the network is the newest message: waiting for them
         refresh_profiles(db)  # only customers whose interactions or orders changed
         with session_scope(db) as session:
             wake_snoozed(session)  # the queue pages wake them too; this keeps counts right between visits

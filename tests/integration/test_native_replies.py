@@ -49,3 +49,33 @@ def test_the_first_native_answer_after_the_customer_is_the_first_response(engine
     assert capture_native_replies(engine).captured == 0  # idempotent
     with session_scope(engine) as session:
         assert len(session.scalars(select(ConversationEvent)).all()) == 1
+
+
+def test_a_later_native_answer_settles_a_reopened_conversation(engine: Engine) -> None:
+    from kith.inbox.followup import record_followups
+    from kith.inbox.native_replies import settle_answered
+
+    with session_scope(engine) as session:
+        channel(session, "mastodon").account = "nordlicht"
+        us = identity(session, "mastodon", "1", handle="nordlicht@norden.social")
+        anna = identity(session, "mastodon", "2", handle="anna@chaos.social")
+        talk = conversation(session, "mastodon", "d", routed_at=T0, status="open", tags=[])
+        message(session, talk, "d1", T0, "my battery died", identity=anna, sentiment="negative")
+        message(session, talk, "d2", T0 + timedelta(minutes=10), "which model?", identity=us)
+        message(session, talk, "d3", T0 + timedelta(hours=1), "the Aurora 500", identity=anna, sentiment="neutral")
+        message(session, talk, "d4", T0 + timedelta(hours=2), "a new one is on its way", identity=us)
+    assert capture_native_replies(engine).captured == 1
+    record_followups(engine)  # Anna wrote after our first answer: reopened (our own answers never count)
+
+    def status() -> str:
+        with session_scope(engine) as session:
+            return session.scalars(select(Conversation.status).where(Conversation.thread_key == "d")).one()
+
+    assert status() == "open"
+    assert settle_answered(engine) == 1 and status() == "pending"  # our answer is the newest message
+    record_followups(engine)
+    assert status() == "pending"  # nothing new from Anna: it stays with her
+    assert settle_answered(engine) == 0
+    with session_scope(engine) as session:
+        reply = session.scalars(select(ConversationEvent).where(ConversationEvent.kind == "reply")).one()
+        assert reply.followup_sentiment == "neutral"  # Anna's next message, not our second answer

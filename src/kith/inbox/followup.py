@@ -24,6 +24,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from kith.db import session_scope, utcnow
+from kith.identities.service import our_identity_ids
 from kith.inbox.events import record_event
 from kith.inbox.models import ConversationEvent, OutboxMessage
 from kith.interactions.models import Conversation, Interaction
@@ -80,7 +81,8 @@ def _fill(session: Session, replies: list[ConversationEvent]) -> int:
 def _customer_messages(
     session: Session, conversation_ids: Iterable[int], since: datetime
 ) -> dict[int, list[Interaction]]:
-    """Interactions of these conversations after ``since``, oldest first, without our own delivered answers."""
+    """Interactions of these conversations after ``since``, oldest first, without our own answers: those
+    Kith delivered (by external id) and those the company wrote on the network (its own accounts)."""
     ids = sorted(conversation_ids)
     ours = set(
         session.scalars(
@@ -94,8 +96,11 @@ def _customer_messages(
         .where(Interaction.conversation_id.in_(ids), Interaction.sort_at > since, Interaction.deleted_at.is_(None))
         .order_by(Interaction.sort_at, Interaction.id)
     )
+    company = our_identity_ids(session)
     found: dict[int, list[Interaction]] = defaultdict(list)
     for interaction in rows:
+        if interaction.identity_id is not None and interaction.identity_id in company:
+            continue
         if interaction.conversation_id is not None and interaction.external_id not in ours:
             found[interaction.conversation_id].append(interaction)
     return found

@@ -8,9 +8,13 @@ time is the reply's, so follow-ups and the digest see it where it happened) with
 conversation still ``open`` becomes ``pending`` — the customer has an answer and the next move is theirs
 (the follow-up step reopens it when they write again).
 
-Only the first response is captured this way; later native replies stay visible in the thread. Idempotent:
+Only the first response is measured this way; later native replies stay visible in the thread. Idempotent:
 a conversation with ``first_response_at`` set is never looked at again. Replies Kith sent itself set
 ``first_response_at`` when they were queued (see ``reply``), so they are never counted twice.
+
+``settle_answered`` runs after the follow-up step: an ``open`` conversation whose newest message is the
+company's own answer (the customer wrote again, and we answered on the network again) becomes ``pending``,
+with a ``status`` event dated at that answer — so it leaves the open queue until the customer writes again.
 """
 
 from __future__ import annotations
@@ -102,3 +106,56 @@ def _capture(session: Session, conversation_ids: list[int]) -> int:
             conversation.status = "pending"
         captured += 1
     return captured
+
+
+def settle_answered(engine: Engine, batch_size: int = BATCH) -> int:
+    """Mark ``pending`` the open, routed conversations whose newest message is ours; returns how many."""
+    settled = 0
+    after = 0
+    while True:
+        with session_scope(engine) as session:
+            conversations = list(
+                session.scalars(
+                    select(Conversation)
+                    .where(
+                        Conversation.id > after,
+                        Conversation.status == "open",
+                        Conversation.routed_at.is_not(None),
+                        Conversation.merged_into_id.is_(None),
+                    )
+                    .order_by(Conversation.id)
+                    .limit(batch_size)
+                )
+            )
+            if not conversations:
+                return settled
+            after = conversations[-1].id
+            ours = our_identity_ids(session)
+            if not ours:
+                return settled
+            newest: dict[int, tuple[int | None, datetime, str]] = {}
+            rows = session.execute(
+                select(Interaction.conversation_id, Interaction.identity_id, Interaction.sort_at, Interaction.public_id)
+                .where(
+                    Interaction.conversation_id.in_([c.id for c in conversations]),
+                    Interaction.deleted_at.is_(None),
+                    Interaction.visibility != Visibility.OFFLINE.value,
+                )
+                .order_by(Interaction.conversation_id, Interaction.sort_at, Interaction.id)
+            )
+            for conversation_id, identity_id, at, public_id in rows:
+                if conversation_id is not None:
+                    newest[conversation_id] = (identity_id, at, public_id)  # ordered: the last one wins
+            for conversation in conversations:
+                last = newest.get(conversation.id)
+                if last is None or last[0] not in ours:
+                    continue
+                conversation.status = "pending"
+                record_event(
+                    session,
+                    conversation,
+                    "status",
+                    at=last[1],
+                    data={"from": "open", "to": "pending", "reason": "answered on the network", "interaction": last[2]},
+                )
+                settled += 1
