@@ -1,14 +1,10 @@
 // Signs in as an admin in Debian's headless Chromium at phone and desktop sizes, adds a channel through the
 // Admin form, checks it is listed, and saves screenshots. Prints one JSON line; pytest asserts on it.
 // Usage: node admin.mjs BASE_URL ARTIFACT_DIR EMAIL PASSWORD
-import { chromium } from "playwright-core";
+import { launchChromium } from "./common.mjs";
 
 const [base, outDir, email, password] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-         "--no-first-run", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const secret = "browser-secret-value-123";
 const results = [];
 try {

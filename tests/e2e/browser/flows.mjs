@@ -2,14 +2,10 @@
 // from a result, open its author's identity page; a department member opens another department's queue.
 // Saves screenshots and prints one JSON line (a list of results) for pytest to assert on.
 // Usage: node flows.mjs BASE_URL ARTIFACT_DIR AGENT_EMAIL MEMBER_EMAIL PASSWORD
-import { chromium } from "playwright-core";
+import { launchChromium, sideways } from "./common.mjs";
 
 const [base, outDir, agentEmail, memberEmail, password] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-         "--no-first-run", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 
 async function signIn(page, email) {
   await page.goto(base + "/", { waitUntil: "load" });
@@ -19,7 +15,6 @@ async function signIn(page, email) {
   await page.waitForURL(base + "/");
 }
 
-const sideways = (page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 
 const results = [];
 try {

@@ -1,14 +1,10 @@
 // Ideas board in Debian's headless Chromium at phone and desktop sizes: a product designer opens the board,
 // opens an idea, changes its status with a reason, and sees it on the page and in the history.
 // Prints one JSON line; pytest asserts on it. Usage: node ideas.mjs BASE_URL ARTIFACT_DIR EMAIL PASSWORD
-import { chromium } from "playwright-core";
+import { launchChromium } from "./common.mjs";
 
 const [base, outDir, email, password] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-         "--no-first-run", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const results = [];
 try {
   for (const [name, width, height, status] of [["phone", 390, 844, "under_review"], ["desktop", 1366, 768, "planned"]]) {

@@ -2,14 +2,10 @@
 // inbox, opens the first conversation, replies, writes a note mentioning a colleague and resolves it; the
 // colleague then sees the notification count. Saves screenshots and prints one JSON line for pytest.
 // Usage: node inbox.mjs BASE_URL ARTIFACT_DIR MEMBER_EMAIL AGENT_EMAIL PASSWORD
-import { chromium } from "playwright-core";
+import { launchChromium, sideways } from "./common.mjs";
 
 const [base, outDir, memberEmail, agentEmail, password] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-         "--no-first-run", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 
 async function signIn(page, email) {
   await page.goto(base + "/", { waitUntil: "load" });
@@ -19,7 +15,6 @@ async function signIn(page, email) {
   await page.waitForURL(base + "/");
 }
 
-const sideways = (page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 
 const results = [];
 try {

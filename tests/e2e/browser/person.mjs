@@ -1,14 +1,10 @@
 // An agent goes from an identity to its person's page and unlinks one identity, in Debian's headless
 // Chromium at phone and desktop width (one person each: unlinking changes it). Prints one JSON line.
 // Usage: node person.mjs BASE_URL ARTIFACT_DIR EMAIL PASSWORD PHONE_IDENTITY_ID DESKTOP_IDENTITY_ID
-import { chromium } from "playwright-core";
+import { launchChromium } from "./common.mjs";
 
 const [base, outDir, email, password, phoneIdentity, desktopIdentity] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-         "--no-first-run", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const results = [];
 try {
   for (const [name, width, height, identity] of [

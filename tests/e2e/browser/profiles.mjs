@@ -1,14 +1,10 @@
 // Signs in in Debian's headless Chromium at phone and desktop sizes, opens an identity page and reads the
 // stored customer profile section; checks nothing scrolls sideways and saves screenshots. Prints one JSON line.
 // Usage: node profiles.mjs BASE_URL ARTIFACT_DIR EMAIL PASSWORD IDENTITY_PATH
-import { chromium } from "playwright-core";
+import { launchChromium } from "./common.mjs";
 
 const [base, outDir, email, password, path] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-         "--no-first-run", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const results = [];
 try {
   for (const [name, width, height] of [["phone", 390, 844], ["desktop", 1366, 768]]) {

@@ -1,14 +1,10 @@
 // Signs in as an admin in Debian's headless Chromium at phone and desktop sizes, opens /admin/router, reads
 // the held-out figures, sets the auto-apply threshold through the form and saves screenshots.
 // Prints one JSON line; pytest asserts on it. Usage: node router.mjs BASE_URL ARTIFACT_DIR EMAIL PASSWORD
-import { chromium } from "playwright-core";
+import { launchChromium } from "./common.mjs";
 
 const [base, outDir, email, password] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-         "--no-first-run", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const results = [];
 try {
   for (const [name, width, height, value] of [["phone", 390, 844, "90%"], ["desktop", 1366, 768, "0.75"]]) {

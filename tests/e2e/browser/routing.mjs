@@ -1,14 +1,10 @@
 // An admin creates a routing rule in Debian's headless Chromium (phone and desktop), sees its 7-day count,
 // tests a condition, follows a previewed conversation and reads why it was routed. Prints one JSON line.
 // Usage: node routing.mjs BASE_URL ARTIFACT_DIR EMAIL PASSWORD
-import { chromium } from "playwright-core";
+import { launchChromium } from "./common.mjs";
 
 const [base, outDir, email, password] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-         "--no-first-run", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const results = [];
 try {
   for (const [name, width, height] of [["phone", 390, 844], ["desktop", 1366, 768]]) {

@@ -2,15 +2,10 @@
 // analyst previews a segment, saves it, opens the stream filtered by it, then the audience view with its charts.
 // Saves screenshots and prints one JSON line for pytest.
 // Usage: node segments.mjs BASE_URL ARTIFACT_DIR EMAIL PASSWORD
-import { chromium } from "playwright-core";
+import { launchChromium, sideways } from "./common.mjs";
 
 const [base, outDir, email, password] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-         "--no-first-run", "--disable-component-update", "--disable-sync"],
-});
-const sideways = (page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+const browser = await launchChromium();
 const results = [];
 try {
   for (const [name, width, height] of [["phone", 390, 844], ["desktop", 1366, 768]]) {

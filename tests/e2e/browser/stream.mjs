@@ -1,14 +1,10 @@
 // Opens the Stream page in Debian's headless Chromium at phone and desktop sizes, pages to the older
 // items, and saves screenshots. Prints one JSON line per check; pytest asserts on them.
 // Usage: node stream.mjs BASE_URL ARTIFACT_DIR
-import { chromium } from "playwright-core";
+import { launchChromium } from "./common.mjs";
 
 const [base, outDir, email, password] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-         "--no-first-run", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const results = [];
 try {
   for (const [name, width, height] of [["phone", 390, 844], ["desktop", 1366, 768]]) {
