@@ -29,9 +29,12 @@ def record_event(
     *,
     user_id: int | None = None,
     at: datetime | None = None,
+    flush: bool = True,
     **fields: Any,
 ) -> ConversationEvent:
-    """Add one event (flushed, so its id can be referenced by an outbox message or a notification)."""
+    """Add one event, flushed so its id can be referenced by an outbox message or a notification;
+    ``flush=False`` when nothing refers to it (the routing stage adds thousands: the session writes them
+    together at its next flush, in one batched INSERT, instead of one round trip each)."""
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown conversation event kind {kind!r}")
     event = ConversationEvent(
@@ -44,5 +47,6 @@ def record_event(
         **fields,
     )
     session.add(event)
-    session.flush()
+    if flush:
+        session.flush()
     return event

@@ -152,4 +152,4 @@ class Assigner:
         user = self.session.get(User, user_id)
         if user is not None:
             user.last_assigned_at = now
-        record_event(self.session, conversation, "assign", at=now, data={"to": user_id, "how": how})
+        record_event(self.session, conversation, "assign", at=now, data={"to": user_id, "how": how}, flush=False)

@@ -42,12 +42,49 @@ def apply_decision(
     A manual decision counts as confirmed at once (a person chose it), which makes it training data for
     the learned router. The previous department is kept on the decision so a re-route is visible.
     """
+    decision = new_decision(
+        conversation,
+        source=source,
+        department=department,
+        priority=priority,
+        sla_due_at=sla_due_at,
+        interaction_id=interaction_id,
+        rule_id=rule_id,
+        model_version=model_version,
+        confidence=confidence,
+        explanation=explanation,
+        user_id=user_id,
+        now=now,
+    )
+    session.add(decision)
+    session.flush()
+    route_by(session, conversation, decision)
+    return decision
+
+
+def new_decision(
+    conversation: Conversation,
+    *,
+    source: str,
+    department: str | None,
+    priority: str | None = None,
+    sla_due_at: datetime | None = None,
+    interaction_id: int | None = None,
+    rule_id: int | None = None,
+    model_version: str | None = None,
+    confidence: float | None = None,
+    explanation: dict[str, Any] | None = None,
+    user_id: int | None = None,
+    now: datetime | None = None,
+) -> RoutingDecision:
+    """A checked, unsaved decision. The routing stage makes a batch of these and writes them in one flush
+    (one batched INSERT) before ``route_by`` applies each; everyone else calls ``apply_decision``."""
     if source not in SOURCES:
         raise ValueError(f"unknown routing source {source!r}")
     if priority is not None and priority not in PRIORITIES:
         raise ValueError(f"unknown priority {priority!r}; use one of {', '.join(PRIORITIES)}")
     now = now or utcnow()
-    decision = RoutingDecision(
+    return RoutingDecision(
         conversation_id=conversation.id,
         interaction_id=interaction_id,
         source=source,
@@ -63,25 +100,29 @@ def apply_decision(
         confirmed_at=now if source == "manual" else None,
         created_at=now,
     )
-    session.add(decision)
-    session.flush()
-    if source == "suggestion":
-        return decision
+
+
+def route_by(session: Session, conversation: Conversation, decision: RoutingDecision) -> None:
+    """Route the conversation by a saved decision (a ``suggestion`` changes nothing) and log the event."""
+    if decision.source == "suggestion":
+        return
+    if decision.id is None:
+        raise ValueError("save the decision (add and flush) before routing by it")
     previous = conversation.department
-    conversation.department = department
-    if priority is not None:
-        conversation.priority = priority
-    if sla_due_at is not None:
-        conversation.sla_due_at = sla_due_at
-    conversation.routed_at = now
-    conversation.routed_by = source
+    conversation.department = decision.department
+    if decision.priority is not None:
+        conversation.priority = decision.priority
+    if decision.sla_due_at is not None:
+        conversation.sla_due_at = decision.sla_due_at
+    conversation.routed_at = decision.created_at
+    conversation.routed_by = decision.source
     conversation.routing_decision_id = decision.id
     record_event(
         session,
         conversation,
         "route",
-        user_id=user_id,
-        at=now,
-        data={"from": previous, "to": department, "source": source, "decision": decision.id},
+        user_id=decision.user_id,
+        at=decision.created_at,
+        flush=False,  # nothing refers to it; written with the next flush (see record_event)
+        data={"from": previous, "to": decision.department, "source": decision.source, "decision": decision.id},
     )
-    return decision

@@ -30,9 +30,10 @@ from kith.interactions.models import Conversation, Interaction
 from kith.routing import learned
 from kith.routing.assignment import Assigner
 from kith.routing.conditions import saved_segment_slugs
-from kith.routing.decisions import apply_decision
+from kith.routing.decisions import new_decision, route_by
 from kith.routing.departments import DepartmentInfo, department_infos
 from kith.routing.facts import Facts, Lookups, facts_for, first_inbound, lookups
+from kith.routing.models import RoutingDecision
 from kith.routing.priority import PriorityFacts, derive_priority
 from kith.routing.rules import CompiledRule, Evaluation, active_rules, evaluate
 from kith.routing.settings import fallback_department
@@ -135,15 +136,44 @@ def route_batch(
     undecided = [n for n, e in enumerate(evaluations) if e.deciding is None]
     predictions = _predict(session, [facts[n] for n in undecided])
     predicted = dict(zip(undecided, predictions, strict=True)) if predictions is not None else {}
+    plans = [
+        _plan_one(context, by_id[fact.conversation_id], fact, evaluation, predicted.get(n), now)
+        for n, (fact, evaluation) in enumerate(zip(facts, evaluations, strict=True))
+    ]
+    # every decision of the batch in one flush (one batched INSERT), then route by each: a flush per
+    # conversation would make the session re-scan itself hundreds of times per batch
+    session.add_all([d for plan in plans for d in (plan.suggestion, plan.decision) if d is not None])
+    session.flush()
     assigner = Assigner(session)
-    for n, (fact, evaluation) in enumerate(zip(facts, evaluations, strict=True)):
-        source = _route_one(
-            session, context, by_id[fact.conversation_id], fact, evaluation, predicted.get(n), now, assigner
+    for plan in plans:
+        route_by(session, plan.conversation, plan.decision)
+        assigned = assigner.assign(
+            plan.conversation,
+            context.departments.get(plan.decision.department or ""),
+            skill=plan.rule.skill if plan.rule else None,
+            lang=plan.lang,
+            now=now,
+            assignee_id=plan.rule.assignee_id if plan.rule else None,
+            rule_name=plan.rule_name,
         )
-        department = by_id[fact.conversation_id].department or "-"
+        if assigned is not None:
+            plan.decision.explanation = {**plan.decision.explanation, "assignment": assigned}
+        department = plan.conversation.department or "-"
         report.routed += 1
         report.by_department[department] = report.by_department.get(department, 0) + 1
-        report.by_source[source] = report.by_source.get(source, 0) + 1
+        report.by_source[plan.decision.source] = report.by_source.get(plan.decision.source, 0) + 1
+
+
+@dataclass
+class _Plan:
+    """One conversation's decision (and the router's suggestion, if any), made but not yet saved."""
+
+    conversation: Conversation
+    decision: RoutingDecision
+    suggestion: RoutingDecision | None
+    rule: CompiledRule | None  # the deciding rule, when a rule decided
+    rule_name: str | None
+    lang: str | None
 
 
 def _predict(session: Session, facts: list[Facts]) -> list[learned.Prediction] | None:
@@ -154,17 +184,15 @@ def _predict(session: Session, facts: list[Facts]) -> list[learned.Prediction] |
     return found if found is None or len(found) == len(facts) else None
 
 
-def _route_one(
-    session: Session,
+def _plan_one(
     context: RunContext,
     conversation: Conversation,
     fact: Facts,
     evaluation: Evaluation,
     prediction: learned.Prediction | None,
     now: datetime,
-    assigner: Assigner,
-) -> str:
-    """Decide, explain and apply one conversation; returns the decision's source."""
+) -> _Plan:
+    """Decide and explain one conversation (nothing is written: ``route_batch`` saves the batch at once)."""
     explanation: dict[str, Any] = {
         "interaction": fact.interaction.public_id,
         "matched": [
@@ -179,6 +207,7 @@ def _route_one(
     rule = evaluation.deciding
     department: str
     confidence = model_version = None
+    suggested: RoutingDecision | None = None
     if rule is not None and rule.department:
         source, department = "rule", rule.department
         explanation["decided_by"] = {
@@ -216,8 +245,7 @@ def _route_one(
                 f"no rule decided; the learned router suggests {prediction.department} "
                 f"at {prediction.confidence:.0%} ({bar})"
             )
-            apply_decision(
-                session,
+            suggested = new_decision(
                 conversation,
                 source="suggestion",
                 department=prediction.department,
@@ -243,8 +271,7 @@ def _route_one(
             *(conversation.tags or []),
             *(t for t in evaluation.tags if t not in (conversation.tags or [])),
         ]
-    decision = apply_decision(
-        session,
+    decision = new_decision(
         conversation,
         source=source,
         department=department,
@@ -257,18 +284,14 @@ def _route_one(
         explanation=explanation,
         now=now,
     )
-    assigned = assigner.assign(
+    return _Plan(
         conversation,
-        info,
-        skill=rule.skill if source == "rule" and rule else None,
-        lang=fact.doc.lang,
-        now=now,
-        assignee_id=rule.assignee_id if source == "rule" and rule else None,
-        rule_name=rule.name if rule else None,
+        decision,
+        suggested,
+        rule if source == "rule" else None,
+        rule.name if rule else None,
+        fact.doc.lang,
     )
-    if assigned is not None:
-        decision.explanation = {**explanation, "assignment": assigned}
-    return source
 
 
 def _priority(evaluation: Evaluation, fact: Facts) -> tuple[str, str]:
