@@ -88,3 +88,10 @@ def our_accounts(session: Session) -> dict[int, set[str]]:
     for channel_id, account in session.execute(select(Channel.id, Channel.account).where(Channel.account.is_not(None))):
         accounts[channel_id] = {a.strip().lower().lstrip("@") for a in str(account).split(",") if a.strip()}
     return accounts
+
+
+def is_ours(label: str | None, ours: set[str]) -> bool:
+    """A handle, name or mention is one of our accounts (``ours``: one channel's set from ``our_accounts``);
+    a fediverse ``name@instance`` counts by its local part too, as accounts are usually written bare."""
+    bare = (label or "").strip().lower().lstrip("@")
+    return bool(bare) and (bare in ours or bare.split("@")[0] in ours)

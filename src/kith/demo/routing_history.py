@@ -41,8 +41,8 @@ BY_INTENT = {
     "suggestion": "product",
     "praise": "marketing",
 }
+DATA_REQUEST = r"dsgvo|gdpr|datenschutz|personal data|meine daten|my data|rgpd"  # legal's, whatever the intent
 BY_WORDS = (  # (department, pattern) for messages the intent model does not cover, first match wins
-    ("legal", r"dsgvo|gdpr|datenschutz|personal data|meine daten|my data|rgpd"),
     ("product", r"\bidee\b|\bidée\b|\bidea\b|bitte eine app|wäre super|bitte auch in|serait génial|me encantaría"),
     (
         "sales",
@@ -80,8 +80,7 @@ def implied_department(intent: str | None, text: str, topic_departments: list[st
     if intent == "spam":
         return None
     lowered = text.lower()
-    legal = next(pattern for dept, pattern in BY_WORDS if dept == "legal")
-    found = "legal" if re.search(legal, lowered) else BY_INTENT.get(intent or "")  # data requests, any intent
+    found = "legal" if re.search(DATA_REQUEST, lowered) else BY_INTENT.get(intent or "")  # any intent
     if found is None:
         found = next((dept for dept, pattern in BY_WORDS if re.search(pattern, lowered)), None)
     if found is None and re.search(r"[?？¿]", text):

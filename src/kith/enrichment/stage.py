@@ -17,7 +17,7 @@ from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
 from kith.channels.base import Visibility
-from kith.channels.service import our_accounts
+from kith.channels.service import is_ours, our_accounts
 from kith.commerce.service import catalogue
 from kith.db import insert_ignore, session_scope, utcnow
 from kith.enrichment.language import detect_languages
@@ -160,4 +160,4 @@ def _addressed_to_us(item: ToEnrich, mentions: tuple[str, ...], context: _Contex
     if item.visibility in ADDRESSED_TO_US:
         return True
     ours = context.accounts.get(item.channel_id, set())
-    return any(m.lower().lstrip("@").split("@")[0] in ours for m in mentions)
+    return any(is_ours(m, ours) for m in mentions)

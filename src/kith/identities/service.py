@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from kith.channels.base import IdentityRecord
-from kith.channels.service import our_accounts
+from kith.channels.service import is_ours, our_accounts
 from kith.db import earliest, json_merge, latest, new_public_id, upsert, utcnow
 from kith.identities.models import Identity
 
@@ -154,8 +154,6 @@ def our_identity_ids(session: Session) -> set[int]:
     )
     ours = set()
     for ident, channel_id, *labels in rows:
-        for label in labels:
-            bare = str(label or "").lower().lstrip("@")
-            if bare and (bare in accounts[channel_id] or bare.split("@")[0] in accounts[channel_id]):
-                ours.add(int(ident))
+        if any(is_ours(label, accounts[channel_id]) for label in labels):
+            ours.add(int(ident))
     return ours

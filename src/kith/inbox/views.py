@@ -50,7 +50,7 @@ def inbox_home(viewer: Reader, session: SessionDep) -> Response:
     return RedirectResponse("/inbox/all", status_code=303)
 
 
-def queue_filter(params: QueryParams, base: QueueFilter, session: Session | None = None) -> QueueFilter:
+def queue_filter(params: QueryParams, base: QueueFilter, session: Session) -> QueueFilter:
     status = (params.get("status") or "open").strip()
     if status not in (*STATUSES, "any"):
         raise HTTPException(400, f"Unknown status {status[:20]!r}; use one of: {', '.join(STATUSES)}, any.")
@@ -65,7 +65,7 @@ def queue_filter(params: QueryParams, base: QueueFilter, session: Session | None
         status=None if status == "any" else status,
         priority=priority,
         unassigned=unassigned,
-        identity_ids=segment_authors(session, segment) if segment and session is not None else None,
+        identity_ids=segment_authors(session, segment) if segment else None,
     )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kith.channels.base import Visibility
-from kith.channels.service import channel_names, our_accounts
+from kith.channels.service import channel_names, is_ours, our_accounts
 from kith.commerce.models import Product
 from kith.enrichment.models import InteractionTopic, ProductMention, Topic
 from kith.identities.models import Identity
@@ -58,12 +58,8 @@ def lookups(session: Session, saved_segments: Iterable[str] = ()) -> Lookups:
 
 
 def _ours(handle: str | None, channel_id: int, accounts: dict[int, set[str]]) -> bool:
-    """The handle is one of the company's accounts there (``name@instance`` counts by its local part too)."""
-    if handle is None:
-        return False
-    bare = handle.strip().lower().lstrip("@")
-    ours = accounts.get(channel_id, set())
-    return bare in ours or bare.split("@")[0] in ours
+    """The handle is one of the company's accounts on that channel."""
+    return is_ours(handle, accounts.get(channel_id, set()))
 
 
 def first_inbound(
